@@ -1,0 +1,266 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SstoreError } from '../errors.ts';
+import { nowMicros } from './clock.ts';
+import { type Cipher, secretAad } from './crypto.ts';
+import { newId } from './ids.ts';
+import type { Storage } from './storage/storage.ts';
+import type {
+  Limits,
+  Namespace,
+  Page,
+  Permission,
+  SecretQuery,
+  SecretRecord,
+  StoreQuery,
+  StoreRecord,
+  TokenRecord,
+} from './types.ts';
+
+export interface NewSecret {
+  name: string;
+  value: string;
+  scopes: string[];
+  comment: string | null;
+  notBefore?: number | null;
+  expiresOn?: number | null;
+}
+
+export interface SecretChanges {
+  value?: string;
+  comment?: string | null;
+  scopes?: string[];
+  notBefore?: number | null;
+  expiresOn?: number | null;
+}
+
+/** Tokens are random, prefixed so secret scanners can find leaked ones, and stored only as SHA-256. */
+export const TOKEN_PREFIX = 'sst_';
+
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/** The name of the one store that stands for an SGP account or a Neostore tenant. */
+export const IMPLICIT_STORE_NAME = 'default';
+
+/**
+ * The secrets engine: stores, secrets, quota and tokens on top of a Storage, with values sealed by a Cipher.
+ * Dialects validate wire input and decide authorization; the engine enforces the limits and never returns a value
+ * except through `revealSecret`.
+ */
+export class Engine {
+  readonly limits: Limits;
+  private readonly storage: Storage;
+  private readonly cipher: Cipher;
+
+  constructor(storage: Storage, cipher: Cipher, limits: Limits) {
+    this.storage = storage;
+    this.cipher = cipher;
+    this.limits = limits;
+  }
+
+  get location(): string {
+    return this.storage.location;
+  }
+
+  // ---- stores
+
+  listStores(query: StoreQuery): Promise<Page<StoreRecord>> {
+    return this.storage.listStores(query);
+  }
+
+  async createStore(namespace: Namespace, accountId: string, name: string, managedBy: string | null = null): Promise<StoreRecord> {
+    const now = nowMicros();
+    const store: StoreRecord = { id: newId(), namespace, accountId, name, managedBy, created: now, modified: now };
+    await this.storage.insertStore(store, this.limits.maxStoresPerAccount);
+    return store;
+  }
+
+  /** A store of the account; with `managedBy`, only one that service manages (else it is "not found"). */
+  async getStore(namespace: Namespace, accountId: string, storeId: string, managedBy?: string): Promise<StoreRecord> {
+    const store = await this.storage.getStore(namespace, accountId, storeId);
+    if (!store || (managedBy !== undefined && store.managedBy !== managedBy)) {
+      throw new SstoreError('not_found', 'store not found', { reason: 'store_not_found' });
+    }
+    return store;
+  }
+
+  async deleteStore(store: StoreRecord, force: boolean): Promise<void> {
+    await this.storage.deleteStore(store.id, force);
+  }
+
+  /** SGP accounts and Neostore tenants have no stores: each is one implicit store, made on first use. */
+  async implicitStore(namespace: Namespace, accountId: string): Promise<StoreRecord> {
+    const found = await this.storage.listStores({
+      namespace,
+      accountId,
+      order: 'created',
+      direction: 'asc',
+      window: { kind: 'offset', offset: 0, limit: 1 },
+    });
+    if (found.items[0]) return found.items[0];
+    try {
+      return await this.createStore(namespace, accountId, IMPLICIT_STORE_NAME);
+    } catch (error) {
+      // Another request made it first.
+      if (error instanceof SstoreError && error.kind === 'conflict') return this.implicitStore(namespace, accountId);
+      throw error;
+    }
+  }
+
+  // ---- secrets
+
+  listSecrets(query: SecretQuery): Promise<Page<SecretRecord>> {
+    return this.storage.listSecrets(query);
+  }
+
+  async getSecret(store: StoreRecord, secretId: string): Promise<SecretRecord> {
+    const secret = await this.storage.getSecret(store.id, secretId);
+    if (!secret) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
+    return secret;
+  }
+
+  findSecretByName(store: StoreRecord, name: string): Promise<SecretRecord | undefined> {
+    return this.storage.getSecretByName(store.id, name);
+  }
+
+  /** Creates every secret or none. */
+  async createSecrets(store: StoreRecord, inputs: NewSecret[], actor: string | null = null): Promise<SecretRecord[]> {
+    const rows = inputs.map((input) => {
+      const bytes = this.checkValue(input.value);
+      const now = nowMicros();
+      const record: SecretRecord = {
+        id: newId(),
+        storeId: store.id,
+        name: input.name,
+        comment: input.comment,
+        scopes: input.scopes,
+        status: 'active',
+        notBefore: input.notBefore ?? null,
+        expiresOn: input.expiresOn ?? null,
+        created: now,
+        modified: now,
+        createdBy: actor,
+        updatedBy: actor,
+      };
+      return { record, sealed: this.cipher.seal(bytes, secretAad(store.id, record.id)) };
+    });
+    await this.storage.insertSecrets(rows, store, this.limits.maxSecretsPerAccount);
+    return rows.map((row) => row.record);
+  }
+
+  async patchSecret(store: StoreRecord, secretId: string, changes: SecretChanges, actor: string | null = null): Promise<SecretRecord> {
+    const sealed = changes.value === undefined ? undefined : this.cipher.seal(this.checkValue(changes.value), secretAad(store.id, secretId));
+    return this.storage.updateSecret(store.id, secretId, {
+      ...(changes.comment !== undefined && { comment: changes.comment }),
+      ...(changes.scopes !== undefined && { scopes: changes.scopes }),
+      ...(sealed !== undefined && { sealed }),
+      ...(changes.notBefore !== undefined && { notBefore: changes.notBefore }),
+      ...(changes.expiresOn !== undefined && { expiresOn: changes.expiresOn }),
+      ...(actor !== null && { updatedBy: actor }),
+      modified: nowMicros(),
+    });
+  }
+
+  /** Creates the named secret or replaces its value and window: Neostore's PUT. */
+  async putSecretByName(store: StoreRecord, input: NewSecret, actor: string | null = null): Promise<{ record: SecretRecord; created: boolean }> {
+    for (let attempt = 0; ; attempt++) {
+      const existing = await this.storage.getSecretByName(store.id, input.name);
+      try {
+        if (existing) {
+          const record = await this.patchSecret(
+            store,
+            existing.id,
+            { value: input.value, notBefore: input.notBefore ?? null, expiresOn: input.expiresOn ?? null },
+            actor,
+          );
+          return { record, created: false };
+        }
+        const [record] = await this.createSecrets(store, [input], actor);
+        return { record: record!, created: true };
+      } catch (error) {
+        // Lost a race with another writer of the same name: look again, once.
+        const raced = error instanceof SstoreError && (error.kind === 'conflict' || error.kind === 'not_found');
+        if (!raced || attempt > 0) throw error;
+      }
+    }
+  }
+
+  async deleteSecrets(store: StoreRecord, secretIds: string[]): Promise<void> {
+    await this.storage.deleteSecrets(store.id, secretIds);
+  }
+
+  /** A new secret with a new id and the same value, re-sealed for its own id. */
+  async duplicateSecret(
+    store: StoreRecord,
+    secretId: string,
+    target: { name: string; scopes: string[]; comment: string | null },
+    actor: string | null = null,
+  ): Promise<SecretRecord> {
+    const value = await this.revealSecret(store, secretId);
+    const [copy] = await this.createSecrets(store, [{ ...target, value: value.toString('utf8') }], actor);
+    return copy!;
+  }
+
+  async revealSecret(store: StoreRecord, secretId: string): Promise<Buffer> {
+    const sealed = await this.storage.getSealedValue(store.id, secretId);
+    if (!sealed) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
+    return this.cipher.open(sealed, secretAad(store.id, secretId));
+  }
+
+  async usage(namespace: Namespace, accountId: string): Promise<{ usage: number; quota: number }> {
+    return { usage: await this.storage.countSecrets(namespace, accountId), quota: this.limits.maxSecretsPerAccount };
+  }
+
+  private checkValue(value: string): Buffer {
+    const bytes = Buffer.from(value, 'utf8');
+    if (bytes.length > this.limits.maxValueBytes) {
+      throw new SstoreError('validation', `secret value is ${bytes.length} bytes; the limit is ${this.limits.maxValueBytes}`, {
+        reason: 'secret_value_too_large',
+      });
+    }
+    return bytes;
+  }
+
+  // ---- tokens
+
+  async createToken(spec: {
+    name: string;
+    permissions: Permission[];
+    account?: string | null;
+    service?: string | null;
+    token?: string;
+  }): Promise<{ token: string; record: TokenRecord }> {
+    const token = spec.token ?? `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const record: TokenRecord = {
+      id: newId(),
+      name: spec.name,
+      permissions: [...new Set(spec.permissions)],
+      account: spec.account ?? null,
+      service: spec.service ?? null,
+      created: nowMicros(),
+    };
+    await this.storage.insertToken(record, hashToken(token));
+    return { token, record };
+  }
+
+  async authenticate(token: string): Promise<TokenRecord | undefined> {
+    const hash = hashToken(token);
+    // The lookup is by hash, so its timing says nothing about the token; the comparison is constant-time anyway.
+    const found = await this.storage.findTokenByHash(hash);
+    if (!found || found.hash.length !== hash.length || !timingSafeEqual(found.hash, hash)) return undefined;
+    return found.token;
+  }
+
+  listTokens(): Promise<TokenRecord[]> {
+    return this.storage.listTokens();
+  }
+
+  revokeToken(idOrName: string): Promise<boolean> {
+    return this.storage.deleteToken(idOrName);
+  }
+
+  close(): Promise<void> {
+    return this.storage.close();
+  }
+}

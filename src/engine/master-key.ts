@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SstoreError } from '../errors.ts';
+import { MASTER_KEY_BYTES } from './crypto.ts';
+import type { Keychain } from './keychain.ts';
+
+export type KeySource = 'env' | 'keychain' | 'file';
+
+export interface MasterKey {
+  key: Buffer;
+  source: KeySource;
+  /** Where it lives, for messages: the variable, the keychain entry or the file path. */
+  where: string;
+}
+
+export const MASTER_KEY_ENV = 'SSTORE_MASTER_KEY';
+export const KEY_FILE_NAME = 'master.key';
+
+function decode(text: string, where: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== MASTER_KEY_BYTES) {
+    throw new SstoreError('validation', `${where} must be ${MASTER_KEY_BYTES} bytes of base64 (got ${key.length} bytes)`, {
+      hint: 'generate one with: openssl rand -base64 32',
+    });
+  }
+  return key;
+}
+
+export function keychainAccount(dbPath: string): string {
+  return `master-key:${dbPath}`;
+}
+
+/**
+ * Finds the master key of an existing database: SSTORE_MASTER_KEY, else the OS keychain, else the key file.
+ * Never creates one: a database whose key is gone must fail loudly, not be re-keyed over its data.
+ */
+export async function findMasterKey(opts: {
+  dataDir: string;
+  dbPath: string;
+  env: NodeJS.ProcessEnv;
+  keychain: Keychain;
+}): Promise<MasterKey | undefined> {
+  const fromEnv = opts.env[MASTER_KEY_ENV];
+  if (fromEnv) return { key: decode(fromEnv, MASTER_KEY_ENV), source: 'env', where: MASTER_KEY_ENV };
+  const account = keychainAccount(opts.dbPath);
+  const fromKeychain = await opts.keychain.get(account);
+  if (fromKeychain) return { key: decode(fromKeychain, 'the keychain entry'), source: 'keychain', where: `OS keychain (sstore/${account})` };
+  const file = join(opts.dataDir, KEY_FILE_NAME);
+  if (existsSync(file)) return { key: decode(readFileSync(file, 'utf8'), file), source: 'file', where: file };
+  return undefined;
+}
+
+/** Creates the master key of a new database: in the keychain when one works, else in a 0600 file beside it. */
+export async function createMasterKey(opts: {
+  dataDir: string;
+  dbPath: string;
+  env: NodeJS.ProcessEnv;
+  keychain: Keychain;
+}): Promise<MasterKey> {
+  const fromEnv = opts.env[MASTER_KEY_ENV];
+  if (fromEnv) return { key: decode(fromEnv, MASTER_KEY_ENV), source: 'env', where: MASTER_KEY_ENV };
+  const key = randomBytes(MASTER_KEY_BYTES);
+  const account = keychainAccount(opts.dbPath);
+  if (await opts.keychain.set(account, key.toString('base64'))) {
+    return { key, source: 'keychain', where: `OS keychain (sstore/${account})` };
+  }
+  const file = join(opts.dataDir, KEY_FILE_NAME);
+  // 'wx': never overwrite a key file that appeared meanwhile (another process creating the same database).
+  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return { key, source: 'file', where: file };
+}

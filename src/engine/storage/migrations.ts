@@ -1,0 +1,57 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each. `PRAGMA user_version` records the
+ * last one applied. Never edit a migration that has shipped: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+  ) STRICT;
+
+  CREATE TABLE stores (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    namespace TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    managed_by TEXT,
+    created INTEGER NOT NULL,
+    modified INTEGER NOT NULL,
+    UNIQUE (namespace, account_id, name)
+  ) STRICT;
+
+  CREATE TABLE secrets (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    store_id TEXT NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
+    namespace TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    comment TEXT,
+    -- ',a,b,' so that a scope filter is a LIKE on ',scope,'
+    scopes TEXT NOT NULL,
+    status TEXT NOT NULL,
+    value BLOB NOT NULL,
+    not_before INTEGER,
+    expires_on INTEGER,
+    created INTEGER NOT NULL,
+    modified INTEGER NOT NULL,
+    created_by TEXT,
+    updated_by TEXT,
+    UNIQUE (store_id, name)
+  ) STRICT;
+  CREATE INDEX secrets_store_created ON secrets (store_id, created, seq);
+  CREATE INDEX secrets_account ON secrets (namespace, account_id);
+
+  CREATE TABLE tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    hash BLOB NOT NULL UNIQUE,
+    permissions TEXT NOT NULL,
+    account TEXT,
+    service TEXT,
+    created INTEGER NOT NULL
+  ) STRICT;
+  `,
+];

@@ -1,0 +1,466 @@
+import { chmodSync, existsSync } from 'node:fs';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { SstoreError } from '../../errors.ts';
+import type {
+  Namespace,
+  Page,
+  Permission,
+  SecretQuery,
+  SecretRecord,
+  SecretStatus,
+  SortDirection,
+  StoreQuery,
+  StoreRecord,
+  TokenRecord,
+  Window,
+} from '../types.ts';
+import { MIGRATIONS } from './migrations.ts';
+import type { AccountScope, NewSecretRow, SecretPatch, Storage } from './storage.ts';
+
+type Row = Record<string, SQLInputValue>;
+
+const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * The embedded backend: one SQLite file through the built-in `node:sqlite` (no native build). WAL for concurrent
+ * readers, `synchronous=FULL` so a commit survives power loss, `BEGIN IMMEDIATE` so two writing processes queue on
+ * the busy timeout instead of failing half-way.
+ */
+export async function openSqliteStorage(path: string): Promise<Storage> {
+  // Imported here, not at the top: node:sqlite prints an ExperimentalWarning on Node 22 at import time, and the
+  // launcher filters that warning before this runs; it also keeps start-up free of it for commands without a store.
+  const { DatabaseSync } = await import('node:sqlite');
+  const isNew = !existsSync(path);
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (error) {
+    throw new SstoreError('internal', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  if (isNew) chmodSync(path, 0o600);
+  try {
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA foreign_keys = ON');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    if (error instanceof SstoreError) throw error;
+    throw new SstoreError('internal', `cannot use database ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return new SqliteStorage(db, path);
+}
+
+function migrate(db: DatabaseSync): void {
+  const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  if (current > MIGRATIONS.length) {
+    throw new SstoreError(
+      'internal',
+      `database schema version ${current} is newer than this sstore understands (${MIGRATIONS.length}): upgrade sstore`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      // Re-read inside the lock: another process may have migrated meanwhile.
+      const now = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+      if (now === version) {
+        db.exec(MIGRATIONS[version]!);
+        db.exec(`PRAGMA user_version = ${version + 1}`);
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+const SECRET_ORDER_COLUMN = {
+  name: 'name',
+  comment: "COALESCE(comment, '')",
+  created: 'created',
+  modified: 'modified',
+  status: 'status',
+} as const;
+
+const STORE_ORDER_COLUMN = { name: 'name', created: 'created', modified: 'modified' } as const;
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed/.test(error.message);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function encodeScopes(scopes: readonly string[]): string {
+  return scopes.length === 0 ? ',' : `,${scopes.join(',')},`;
+}
+
+function decodeScopes(text: string): string[] {
+  return text.split(',').filter((s) => s.length > 0);
+}
+
+function toSecret(row: Row): SecretRecord {
+  return {
+    id: row.id as string,
+    storeId: row.store_id as string,
+    name: row.name as string,
+    comment: (row.comment as string | null) ?? null,
+    scopes: decodeScopes(row.scopes as string),
+    status: row.status as SecretStatus,
+    notBefore: (row.not_before as number | null) ?? null,
+    expiresOn: (row.expires_on as number | null) ?? null,
+    created: row.created as number,
+    modified: row.modified as number,
+    createdBy: (row.created_by as string | null) ?? null,
+    updatedBy: (row.updated_by as string | null) ?? null,
+  };
+}
+
+function toStore(row: Row): StoreRecord {
+  return {
+    id: row.id as string,
+    namespace: row.namespace as Namespace,
+    accountId: row.account_id as string,
+    name: row.name as string,
+    managedBy: (row.managed_by as string | null) ?? null,
+    created: row.created as number,
+    modified: row.modified as number,
+  };
+}
+
+function toToken(row: Row): TokenRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    permissions: (row.permissions as string).split(',').filter(Boolean) as Permission[],
+    account: (row.account as string | null) ?? null,
+    service: (row.service as string | null) ?? null,
+    created: row.created as number,
+  };
+}
+
+const SECRET_COLUMNS =
+  'id, store_id, name, comment, scopes, status, not_before, expires_on, created, modified, created_by, updated_by';
+
+class SqliteStorage implements Storage {
+  readonly location: string;
+  private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync, location: string) {
+    this.db = db;
+    this.location = location;
+  }
+
+  private stmt(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async getMeta(key: string): Promise<Uint8Array | undefined> {
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
+    return row ? (row.value as Uint8Array) : undefined;
+  }
+
+  async setMeta(key: string, value: Uint8Array): Promise<void> {
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  async listStores(query: StoreQuery): Promise<Page<StoreRecord>> {
+    const where = ['namespace = ?', 'account_id = ?'];
+    const params: SQLInputValue[] = [query.namespace, query.accountId];
+    if (query.managedBy !== undefined) {
+      where.push('managed_by = ?');
+      params.push(query.managedBy);
+    }
+    return this.page('stores', '*', where, params, STORE_ORDER_COLUMN[query.order], query.direction, query.window, toStore);
+  }
+
+  async getStore(namespace: Namespace, accountId: string, storeId: string): Promise<StoreRecord | undefined> {
+    const row = this.stmt('SELECT * FROM stores WHERE id = ? AND namespace = ? AND account_id = ?').get(
+      storeId,
+      namespace,
+      accountId,
+    ) as Row | undefined;
+    return row ? toStore(row) : undefined;
+  }
+
+  async insertStore(store: StoreRecord, maxStores: number): Promise<void> {
+    this.transaction(() => {
+      const { n } = this.stmt('SELECT COUNT(*) AS n FROM stores WHERE namespace = ? AND account_id = ?').get(
+        store.namespace,
+        store.accountId,
+      ) as { n: number };
+      if (n >= maxStores) {
+        throw new SstoreError('quota', `maximum number of stores exceeded (${maxStores} per account)`, {
+          reason: 'maximum_stores_exceeded',
+        });
+      }
+      try {
+        this.stmt(
+          'INSERT INTO stores (id, namespace, account_id, name, managed_by, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(store.id, store.namespace, store.accountId, store.name, store.managedBy, store.created, store.modified);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new SstoreError('conflict', `a store named "${store.name}" already exists`, { reason: 'store_name_already_exists' });
+        }
+        throw error;
+      }
+    });
+  }
+
+  async deleteStore(storeId: string, force: boolean): Promise<void> {
+    this.transaction(() => {
+      const { n } = this.stmt('SELECT COUNT(*) AS n FROM secrets WHERE store_id = ?').get(storeId) as { n: number };
+      if (n > 0 && !force) {
+        throw new SstoreError('conflict', `store is not empty: it holds ${n} secret${n === 1 ? '' : 's'}`, {
+          reason: 'store_not_empty',
+          hint: 'delete its secrets first, or pass force=true (--force) to delete them with the store',
+        });
+      }
+      this.stmt('DELETE FROM secrets WHERE store_id = ?').run(storeId);
+      const { changes } = this.stmt('DELETE FROM stores WHERE id = ?').run(storeId);
+      if (Number(changes) === 0) throw new SstoreError('not_found', 'store not found', { reason: 'store_not_found' });
+    });
+  }
+
+  async listSecrets(query: SecretQuery): Promise<Page<SecretRecord>> {
+    const where = ['store_id = ?'];
+    const params: SQLInputValue[] = [query.storeId];
+    if (query.search) {
+      const pattern = `%${escapeLike(query.search)}%`;
+      where.push("(name LIKE ? ESCAPE '\\' OR comment LIKE ? ESCAPE '\\')");
+      params.push(pattern, pattern);
+    }
+    for (const scope of query.scopes ?? []) {
+      where.push("scopes LIKE ? ESCAPE '\\'");
+      params.push(`%,${escapeLike(scope)},%`);
+    }
+    return this.page('secrets', SECRET_COLUMNS, where, params, SECRET_ORDER_COLUMN[query.order], query.direction, query.window, toSecret);
+  }
+
+  /** One ordering for offset pages and keyset cursors: the sort column, then `seq` as the tie-break. */
+  private page<T>(
+    table: 'stores' | 'secrets',
+    columns: string,
+    where: string[],
+    params: SQLInputValue[],
+    orderColumn: string,
+    direction: SortDirection,
+    window: Window,
+    map: (row: Row) => T,
+  ): Page<T> {
+    const filter = where.join(' AND ');
+    const { n: total } = this.stmt(`SELECT COUNT(*) AS n FROM ${table} WHERE ${filter}`).get(...params) as { n: number };
+    const asc = direction === 'asc';
+    const orderBy = (forward: boolean) => {
+      const dir = forward === asc ? 'ASC' : 'DESC';
+      return `ORDER BY ${orderColumn} ${dir}, seq ${dir}`;
+    };
+    if (window.kind === 'all') {
+      const rows = this.stmt(`SELECT ${columns} FROM ${table} WHERE ${filter} ${orderBy(true)}`).all(...params) as Row[];
+      return { items: rows.map(map), total, hasMore: false };
+    }
+    if (window.kind === 'offset') {
+      const rows = this.stmt(`SELECT ${columns} FROM ${table} WHERE ${filter} ${orderBy(true)} LIMIT ? OFFSET ?`).all(
+        ...params,
+        window.limit,
+        window.offset,
+      ) as Row[];
+      return { items: rows.map(map), total, hasMore: window.offset + rows.length < total };
+    }
+    const forward = window.kind === 'after';
+    let keyset = '';
+    const keysetParams: SQLInputValue[] = [];
+    if (window.cursorId !== undefined) {
+      const cursor = this.stmt(`SELECT ${orderColumn} AS k, seq FROM ${table} WHERE id = ? AND ${filter}`).get(
+        window.cursorId,
+        ...params,
+      ) as { k: SQLInputValue; seq: number } | undefined;
+      if (!cursor) throw new SstoreError('validation', `cursor "${window.cursorId}" is not an item of this list`, { reason: 'invalid_cursor' });
+      const op = forward === asc ? '>' : '<';
+      keyset = ` AND (${orderColumn} ${op} ? OR (${orderColumn} = ? AND seq ${op} ?))`;
+      keysetParams.push(cursor.k, cursor.k, cursor.seq);
+    }
+    const rows = this.stmt(`SELECT ${columns} FROM ${table} WHERE ${filter}${keyset} ${orderBy(forward)} LIMIT ?`).all(
+      ...params,
+      ...keysetParams,
+      window.limit + 1,
+    ) as Row[];
+    const hasMore = rows.length > window.limit;
+    const kept = rows.slice(0, window.limit);
+    if (!forward) kept.reverse();
+    return { items: kept.map(map), total, hasMore };
+  }
+
+  async getSecret(storeId: string, secretId: string): Promise<SecretRecord | undefined> {
+    const row = this.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND id = ?`).get(storeId, secretId) as
+      | Row
+      | undefined;
+    return row ? toSecret(row) : undefined;
+  }
+
+  async getSecretByName(storeId: string, name: string): Promise<SecretRecord | undefined> {
+    const row = this.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND name = ?`).get(storeId, name) as
+      | Row
+      | undefined;
+    return row ? toSecret(row) : undefined;
+  }
+
+  async getSealedValue(storeId: string, secretId: string): Promise<Uint8Array | undefined> {
+    const row = this.stmt('SELECT value FROM secrets WHERE store_id = ? AND id = ?').get(storeId, secretId) as Row | undefined;
+    return row ? (row.value as Uint8Array) : undefined;
+  }
+
+  async countSecrets(namespace: Namespace, accountId: string): Promise<number> {
+    const { n } = this.stmt('SELECT COUNT(*) AS n FROM secrets WHERE namespace = ? AND account_id = ?').get(namespace, accountId) as {
+      n: number;
+    };
+    return n;
+  }
+
+  async insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
+    const seen = new Set<string>();
+    for (const { record } of rows) {
+      const key = `${record.storeId}\u0000${record.name}`;
+      if (seen.has(key)) {
+        throw new SstoreError('conflict', `secret name "${record.name}" appears twice in the request`, {
+          reason: 'secret_name_already_exists',
+        });
+      }
+      seen.add(key);
+    }
+    this.transaction(() => {
+      const { n } = this.stmt('SELECT COUNT(*) AS n FROM secrets WHERE namespace = ? AND account_id = ?').get(
+        scope.namespace,
+        scope.accountId,
+      ) as { n: number };
+      if (n + rows.length > maxSecrets) {
+        throw new SstoreError(
+          'quota',
+          `secrets quota exceeded: the account holds ${n} of ${maxSecrets} and the request adds ${rows.length}`,
+          { reason: 'quota_exceeded' },
+        );
+      }
+      const insert = this.stmt(
+        `INSERT INTO secrets (id, store_id, namespace, account_id, name, comment, scopes, status, value, not_before, expires_on,
+          created, modified, created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const { record: r, sealed } of rows) {
+        try {
+          insert.run(
+            r.id,
+            r.storeId,
+            scope.namespace,
+            scope.accountId,
+            r.name,
+            r.comment,
+            encodeScopes(r.scopes),
+            r.status,
+            sealed,
+            r.notBefore,
+            r.expiresOn,
+            r.created,
+            r.modified,
+            r.createdBy,
+            r.updatedBy,
+          );
+        } catch (error) {
+          if (isUniqueViolation(error)) {
+            throw new SstoreError('conflict', `a secret named "${r.name}" already exists in this store`, {
+              reason: 'secret_name_already_exists',
+            });
+          }
+          throw error;
+        }
+      }
+    });
+  }
+
+  async updateSecret(storeId: string, secretId: string, patch: SecretPatch): Promise<SecretRecord> {
+    const sets = ['modified = ?'];
+    const params: SQLInputValue[] = [patch.modified];
+    if (patch.comment !== undefined) (sets.push('comment = ?'), params.push(patch.comment));
+    if (patch.scopes !== undefined) (sets.push('scopes = ?'), params.push(encodeScopes(patch.scopes)));
+    if (patch.sealed !== undefined) (sets.push('value = ?'), params.push(patch.sealed));
+    if (patch.notBefore !== undefined) (sets.push('not_before = ?'), params.push(patch.notBefore));
+    if (patch.expiresOn !== undefined) (sets.push('expires_on = ?'), params.push(patch.expiresOn));
+    if (patch.updatedBy !== undefined) (sets.push('updated_by = ?'), params.push(patch.updatedBy));
+    return this.transaction(() => {
+      const { changes } = this.stmt(`UPDATE secrets SET ${sets.join(', ')} WHERE store_id = ? AND id = ?`).run(
+        ...params,
+        storeId,
+        secretId,
+      );
+      if (Number(changes) === 0) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
+      return toSecret(this.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(secretId) as Row);
+    });
+  }
+
+  async deleteSecrets(storeId: string, secretIds: string[]): Promise<void> {
+    this.transaction(() => {
+      const del = this.stmt('DELETE FROM secrets WHERE store_id = ? AND id = ?');
+      const missing = [...new Set(secretIds)].filter((id) => Number(del.run(storeId, id).changes) === 0);
+      if (missing.length > 0) {
+        throw new SstoreError('not_found', `secret${missing.length === 1 ? '' : 's'} not found: ${missing.join(', ')}`, {
+          reason: 'secret_not_found',
+        });
+      }
+    });
+  }
+
+  async insertToken(token: TokenRecord, hash: Uint8Array): Promise<void> {
+    try {
+      this.stmt('INSERT INTO tokens (id, name, hash, permissions, account, service, created) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        token.id,
+        token.name,
+        hash,
+        token.permissions.join(','),
+        token.account,
+        token.service,
+        token.created,
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new SstoreError('conflict', `a token named "${token.name}" already exists`);
+      throw error;
+    }
+  }
+
+  async findTokenByHash(hash: Uint8Array): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined> {
+    const row = this.stmt('SELECT * FROM tokens WHERE hash = ?').get(hash) as Row | undefined;
+    return row ? { token: toToken(row), hash: row.hash as Uint8Array } : undefined;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return (this.stmt('SELECT * FROM tokens ORDER BY created').all() as Row[]).map(toToken);
+  }
+
+  async deleteToken(idOrName: string): Promise<boolean> {
+    const { changes } = this.stmt('DELETE FROM tokens WHERE id = ? OR name = ?').run(idOrName, idOrName);
+    return Number(changes) > 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+}

@@ -1,0 +1,72 @@
+import type {
+  Namespace,
+  Page,
+  SecretQuery,
+  SecretRecord,
+  StoreQuery,
+  StoreRecord,
+  TokenRecord,
+} from '../types.ts';
+
+/**
+ * What the engine needs from a database. Every mutating method is one atomic transaction: it either happens
+ * completely or not at all, including the limit checks it is given. Methods are async so that a networked backend
+ * (PostgreSQL) fits the same interface as the embedded SQLite one.
+ */
+export interface Storage {
+  readonly location: string;
+
+  getMeta(key: string): Promise<Uint8Array | undefined>;
+  setMeta(key: string, value: Uint8Array): Promise<void>;
+
+  listStores(query: StoreQuery): Promise<Page<StoreRecord>>;
+  getStore(namespace: Namespace, accountId: string, storeId: string): Promise<StoreRecord | undefined>;
+  /** Inserts, failing with `conflict` on a duplicate name and `quota` past `maxStores` for the account. */
+  insertStore(store: StoreRecord, maxStores: number): Promise<void>;
+  /** Deletes a store; a store that still holds secrets needs `force`, else `conflict` (store_not_empty). */
+  deleteStore(storeId: string, force: boolean): Promise<void>;
+
+  listSecrets(query: SecretQuery): Promise<Page<SecretRecord>>;
+  getSecret(storeId: string, secretId: string): Promise<SecretRecord | undefined>;
+  getSecretByName(storeId: string, name: string): Promise<SecretRecord | undefined>;
+  getSealedValue(storeId: string, secretId: string): Promise<Uint8Array | undefined>;
+  countSecrets(namespace: Namespace, accountId: string): Promise<number>;
+  /**
+   * Inserts all rows or none. Fails with `conflict` when a name exists in the store (or twice in the batch) and with
+   * `quota` when the account would hold more than `maxSecrets`.
+   */
+  insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void>;
+  /** Applies the given fields; `not_found` when the secret does not exist. */
+  updateSecret(storeId: string, secretId: string, patch: SecretPatch): Promise<SecretRecord>;
+  /** Deletes all the ids or none; `not_found` names the ids that are missing. */
+  deleteSecrets(storeId: string, secretIds: string[]): Promise<void>;
+
+  insertToken(token: TokenRecord, hash: Uint8Array): Promise<void>;
+  findTokenByHash(hash: Uint8Array): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined>;
+  listTokens(): Promise<TokenRecord[]>;
+  /** Deletes a token by id or name; returns whether one existed. */
+  deleteToken(idOrName: string): Promise<boolean>;
+
+  close(): Promise<void>;
+}
+
+export interface AccountScope {
+  namespace: Namespace;
+  accountId: string;
+}
+
+export interface NewSecretRow {
+  record: SecretRecord;
+  sealed: Uint8Array;
+}
+
+export interface SecretPatch {
+  comment?: string | null;
+  scopes?: string[];
+  /** A new value, sealed for this secret's id. */
+  sealed?: Uint8Array;
+  notBefore?: number | null;
+  expiresOn?: number | null;
+  modified: number;
+  updatedBy?: string | null;
+}

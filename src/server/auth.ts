@@ -1,0 +1,63 @@
+import { SstoreError } from '../errors.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { Permission } from '../engine/types.ts';
+
+/** Who is calling, after authentication. */
+export interface Principal {
+  name: string;
+  permissions: ReadonlySet<Permission>;
+  /** The one account (or tenant) this principal may touch, or null for any. */
+  account: string | null;
+  /** The calling service behind `managed_by` on `/system` routes, or null. */
+  service: string | null;
+}
+
+/** The credentials a request presented, whatever header carried them. */
+export interface Credentials {
+  token: string | undefined;
+}
+
+export type Authenticator = (credentials: Credentials) => Promise<Principal | undefined>;
+
+const EVERYTHING: ReadonlySet<Permission> = new Set<Permission>(['read', 'write', 'reveal', 'admin']);
+
+/**
+ * The in-process door: the CLI's embedded profile already holds the master key, so a token would protect nothing.
+ */
+export const trustedAuthenticator: Authenticator = async () => ({
+  name: 'local',
+  permissions: EVERYTHING,
+  account: null,
+  service: null,
+});
+
+export function tokenAuthenticator(engine: Engine): Authenticator {
+  return async ({ token }) => {
+    if (!token) return undefined;
+    const record = await engine.authenticate(token);
+    if (!record) return undefined;
+    return {
+      name: record.name,
+      permissions: new Set(record.permissions),
+      account: record.account,
+      service: record.service,
+    };
+  };
+}
+
+export function hasPermission(principal: Principal, permission: Permission): boolean {
+  return principal.permissions.has('admin') || principal.permissions.has(permission);
+}
+
+/** Throws `permission` unless the principal may do `permission` on `account`. */
+export function authorize(principal: Principal, permission: Permission, account: string): void {
+  if (principal.account !== null && principal.account !== account) {
+    throw new SstoreError('permission', `this token is not allowed to access account ${account}`, { reason: 'account_forbidden' });
+  }
+  if (!hasPermission(principal, permission)) {
+    throw new SstoreError('permission', `this token lacks the "${permission}" permission`, {
+      reason: 'permission_denied',
+      hint: `create a token with --permissions ${permission}`,
+    });
+  }
+}

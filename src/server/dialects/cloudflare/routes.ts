@@ -1,0 +1,199 @@
+import type { Hono } from 'hono';
+import { SstoreError } from '../../../errors.ts';
+import type { StoreRecord } from '../../../engine/types.ts';
+import { authorize, type Principal } from '../../auth.ts';
+import { type AppContext, type AppEnv, jsonBody, principalOf, type ServerDeps } from '../../dialect.ts';
+import { success, type ResultInfo } from './envelope.ts';
+import { direction, force, pageParams, scopesFilter, secretOrder, storeOrder } from './query.ts';
+import {
+  CreateSecrets,
+  CreateStore,
+  CreateStores,
+  CreateSystemStore,
+  DeleteSecrets,
+  DuplicateSecret,
+  parse,
+  PatchSecret,
+} from './schemas.ts';
+import { secretJson, storeJson } from './serialize.ts';
+
+const NAMESPACE = 'cloudflare';
+const ACCOUNT_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * A door onto the same handlers: account routes see every store of the account; `/system` routes act for the
+ * calling service and see only the stores it manages (any other store is "not found").
+ */
+interface Door {
+  managedBy(principal: Principal): string | undefined;
+}
+
+const accountDoor: Door = { managedBy: () => undefined };
+
+const systemDoor: Door = {
+  managedBy(principal) {
+    if (!principal.service) {
+      throw new SstoreError('permission', 'system routes need a token bound to a calling service (--service)', {
+        reason: 'service_required',
+      });
+    }
+    return principal.service;
+  },
+};
+
+function resultInfo(page: number, perPage: number, count: number, total: number): ResultInfo {
+  return { count, page, per_page: perPage, total_count: total, total_pages: Math.ceil(total / perPage) };
+}
+
+function accountOf(c: AppContext): string {
+  const account = c.req.param('account')!;
+  // The live API answers 7003 for an account id it cannot route.
+  if (!ACCOUNT_PATTERN.test(account)) throw new SstoreError('not_found', 'No route for the URI', { reason: 'no_route' });
+  return account;
+}
+
+export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
+  const { engine } = deps;
+
+  async function guard(c: AppContext, permission: 'read' | 'write' | 'reveal') {
+    const principal = await principalOf(c, deps);
+    const account = accountOf(c);
+    authorize(principal, permission, account);
+    return { principal, account };
+  }
+
+  async function storeOf(c: AppContext, door: Door, permission: 'read' | 'write' | 'reveal'): Promise<StoreRecord> {
+    const { principal, account } = await guard(c, permission);
+    return engine.getStore(NAMESPACE, account, c.req.param('store')!, door.managedBy(principal));
+  }
+
+  function storeRoutes(base: string, door: Door, system: boolean) {
+    app.get(`${base}/stores`, async (c) => {
+      const { principal, account } = await guard(c, 'read');
+      const { page, perPage } = pageParams(c);
+      const managedBy = door.managedBy(principal);
+      const result = await engine.listStores({
+        namespace: NAMESPACE,
+        accountId: account,
+        ...(managedBy !== undefined && { managedBy }),
+        order: storeOrder(c),
+        direction: direction(c),
+        window: { kind: 'offset', offset: (page - 1) * perPage, limit: perPage },
+      });
+      return c.json(success(result.items.map(storeJson), resultInfo(page, perPage, result.items.length, result.total)));
+    });
+
+    app.post(`${base}/stores`, async (c) => {
+      const { principal, account } = await guard(c, 'write');
+      const managedBy = door.managedBy(principal) ?? null;
+      const body = await jsonBody(c);
+      if (system) {
+        const input = parse(CreateSystemStore, body);
+        return c.json(success(storeJson(await engine.createStore(NAMESPACE, account, input.name, managedBy))));
+      }
+      if (Array.isArray(body)) {
+        // The legacy array form answers in kind. One store per request keeps "all or nothing" honest.
+        const inputs = parse(CreateStores, body);
+        if (inputs.length > 1) throw new SstoreError('validation', 'create one store per request', { reason: 'invalid_request' });
+        const store = await engine.createStore(NAMESPACE, account, inputs[0]!.name, managedBy);
+        return c.json(success([storeJson(store)], resultInfo(1, 1, 1, 1)));
+      }
+      const input = parse(CreateStore, body);
+      return c.json(success(storeJson(await engine.createStore(NAMESPACE, account, input.name, managedBy))));
+    });
+
+    app.get(`${base}/stores/:store`, async (c) => c.json(success(storeJson(await storeOf(c, door, 'read')))));
+
+    app.delete(`${base}/stores/:store`, async (c) => {
+      const store = await storeOf(c, door, 'write');
+      await engine.deleteStore(store, force(c));
+      return c.json(success(null));
+    });
+
+    app.get(`${base}/stores/:store/secrets`, async (c) => {
+      const store = await storeOf(c, door, 'read');
+      const { page, perPage } = pageParams(c);
+      const search = c.req.query('search');
+      const scopes = scopesFilter(c);
+      const result = await engine.listSecrets({
+        storeId: store.id,
+        ...(search && { search }),
+        ...(scopes && { scopes }),
+        order: secretOrder(c),
+        direction: direction(c),
+        window: { kind: 'offset', offset: (page - 1) * perPage, limit: perPage },
+      });
+      return c.json(success(result.items.map(secretJson), resultInfo(page, perPage, result.items.length, result.total)));
+    });
+
+    app.post(`${base}/stores/:store/secrets`, async (c) => {
+      const store = await storeOf(c, door, 'write');
+      const inputs = parse(CreateSecrets, await jsonBody(c));
+      const created = await engine.createSecrets(
+        store,
+        inputs.map((input) => ({ name: input.name, value: input.value, scopes: input.scopes, comment: input.comment ?? null })),
+      );
+      return c.json(success(created.map(secretJson), resultInfo(1, created.length, created.length, created.length)));
+    });
+
+    app.delete(`${base}/stores/:store/secrets`, async (c) => {
+      const store = await storeOf(c, door, 'write');
+      const ids = parse(DeleteSecrets, await jsonBody(c));
+      await engine.deleteSecrets(store, ids);
+      return c.json(success(null), 202);
+    });
+
+    app.get(`${base}/stores/:store/secrets/:secret`, async (c) => {
+      const store = await storeOf(c, door, 'read');
+      return c.json(success(secretJson(await engine.getSecret(store, c.req.param('secret')!))));
+    });
+
+    app.patch(`${base}/stores/:store/secrets/:secret`, async (c) => {
+      const store = await storeOf(c, door, 'write');
+      const input = parse(PatchSecret, await jsonBody(c));
+      const secret = await engine.patchSecret(store, c.req.param('secret')!, {
+        ...(input.value !== undefined && { value: input.value }),
+        ...(input.scopes !== undefined && { scopes: input.scopes }),
+        ...(input.comment !== undefined && { comment: input.comment }),
+      });
+      return c.json(success(secretJson(secret)));
+    });
+
+    app.delete(`${base}/stores/:store/secrets/:secret`, async (c) => {
+      const store = await storeOf(c, door, 'write');
+      await engine.deleteSecrets(store, [c.req.param('secret')!]);
+      return c.json(success(null), 202);
+    });
+
+    app.post(`${base}/stores/:store/secrets/:secret/duplicate`, async (c) => {
+      const store = await storeOf(c, door, 'write');
+      const input = parse(DuplicateSecret, await jsonBody(c));
+      const copy = await engine.duplicateSecret(store, c.req.param('secret')!, {
+        name: input.name,
+        scopes: input.scopes,
+        comment: input.comment ?? null,
+      });
+      return c.json(success(secretJson(copy)));
+    });
+
+    if (!system) {
+      // Local extension, not part of Cloudflare's API: the value, to a token with the `reveal` permission only.
+      app.get(`${base}/stores/:store/secrets/:secret/value`, async (c) => {
+        const store = await storeOf(c, door, 'reveal');
+        const secret = await engine.getSecret(store, c.req.param('secret')!);
+        const value = await engine.revealSecret(store, secret.id);
+        c.header('cache-control', 'no-store');
+        return c.json(success({ id: secret.id, name: secret.name, value: value.toString('utf8') }));
+      });
+    }
+  }
+
+  app.get('/client/v4/accounts/:account/secrets_store/quota', async (c) => {
+    const { account } = await guard(c, 'read');
+    const { usage, quota } = await engine.usage(NAMESPACE, account);
+    return c.json(success({ secrets: { quota, usage } }));
+  });
+
+  storeRoutes('/client/v4/accounts/:account/secrets_store', accountDoor, false);
+  storeRoutes('/client/v4/system/accounts/:account', systemDoor, true);
+}

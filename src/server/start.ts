@@ -1,0 +1,98 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Engine } from '../engine/engine.ts';
+import type { MasterKey } from '../engine/master-key.ts';
+import { openEngine } from '../engine/open.ts';
+import type { Limits } from '../engine/types.ts';
+import { createApp } from './app.ts';
+import { tokenAuthenticator } from './auth.ts';
+
+export const ROOT_TOKEN_NAME = 'root';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export interface StartOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  limits: Limits;
+  /** A fixed admin token (`--root-token`, `SSTORE_ROOT_TOKEN`), as `vault server -dev -dev-root-token-id`. */
+  rootToken?: string;
+  env?: NodeJS.ProcessEnv;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  engine: Engine;
+  /** Stops accepting, lets in-flight requests finish, closes the database. */
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const engine = await openEngine({
+    dataDir: options.dataDir,
+    limits: options.limits,
+    ...(options.env && { env: options.env }),
+    onKeyCreated: (key: MasterKey) => options.err(`sstore: created a master key in ${key.where}`),
+  });
+  try {
+    const newRootToken = await ensureRootToken(engine, options.rootToken);
+    const app = createApp({
+      engine,
+      authenticate: tokenAuthenticator(engine),
+      accessLog: options.err,
+      onInternalError: (error) => options.err(`sstore: internal error: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const hostForUrl = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
+    const url = `http://${hostForUrl}:${port}`;
+    if (!isLoopback(options.host)) {
+      options.err(`sstore: warning: listening on ${options.host}, reachable from other machines; tokens and values cross the network unencrypted`);
+    }
+    options.out(`sstore server listening on ${url}`);
+    if (newRootToken) {
+      options.out(`root token (shown once, stored hashed): ${newRootToken}`);
+      options.out(`  export SSTORE_API_URL=${url}/client/v4 SSTORE_API_TOKEN=${newRootToken}`);
+    }
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      engine,
+      close() {
+        closing ??= new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
+          if ('closeIdleConnections' in server) server.closeIdleConnections();
+        }).then(() => engine.close());
+        return closing;
+      },
+    };
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+}
+
+/** Returns the token to print when one was generated now; a given root token replaces the stored one. */
+async function ensureRootToken(engine: Engine, rootToken: string | undefined): Promise<string | undefined> {
+  if (rootToken !== undefined) {
+    const current = await engine.authenticate(rootToken);
+    if (current?.name === ROOT_TOKEN_NAME) return undefined;
+    await engine.revokeToken(ROOT_TOKEN_NAME);
+    await engine.createToken({ name: ROOT_TOKEN_NAME, permissions: ['admin'], token: rootToken });
+    return undefined;
+  }
+  if ((await engine.listTokens()).some((t) => t.name === ROOT_TOKEN_NAME)) return undefined;
+  const { token } = await engine.createToken({ name: ROOT_TOKEN_NAME, permissions: ['admin'] });
+  return token;
+}

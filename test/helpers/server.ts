@@ -1,0 +1,55 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { after } from 'node:test';
+import { BIN } from './env.ts';
+
+export interface ServerProcess {
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** `${url}/client/v4` */
+  api: string;
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  /** SIGTERM, then wait for exit; resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `sstore server start --port 0` as a real child process and waits for its "listening" line. */
+export async function startServer(options: { env: NodeJS.ProcessEnv; args?: string[]; dataDir?: string }): Promise<ServerProcess> {
+  const args = [BIN, 'server', 'start', '--port', '0', ...(options.dataDir ? ['--data', options.dataDir] : []), ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 15_000);
+    const check = () => {
+      const match = /sstore server listening on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${err}`));
+    });
+  });
+  const server: ServerProcess = {
+    url,
+    api: `${url}/client/v4`,
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+  after(() => void server.stop('SIGKILL'));
+  return server;
+}
