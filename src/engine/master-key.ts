@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SstoreError } from '../errors.ts';
 import { MASTER_KEY_BYTES } from './crypto.ts';
-import type { Keychain } from './keychain.ts';
+import type { Keychain } from '../keychain.ts';
 
 export type KeySource = 'env' | 'keychain' | 'file';
 

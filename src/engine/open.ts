@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SstoreError } from '../errors.ts';
 import { createCipher, type Cipher } from './crypto.ts';
 import { Engine } from './engine.ts';
-import { openKeychain, type Keychain } from './keychain.ts';
+import { openKeychain, type Keychain } from '../keychain.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { createMasterKey, findMasterKey, type KeySource, type MasterKey } from './master-key.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
