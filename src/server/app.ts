@@ -4,6 +4,8 @@ import { SstoreError, isSstoreError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Authenticator } from './auth.ts';
 import { cloudflareDialect } from './dialects/cloudflare/index.ts';
+import { neostoreDialect } from './dialects/neostore/index.ts';
+import { sgpDialect } from './dialects/sgp/index.ts';
 import type { AppEnv, Dialect } from './dialect.ts';
 
 export interface AppOptions {
@@ -15,7 +17,7 @@ export interface AppOptions {
   accessLog?: (line: string) => void;
 }
 
-export const DIALECTS: readonly Dialect[] = [cloudflareDialect];
+export const DIALECTS: readonly Dialect[] = [cloudflareDialect, sgpDialect, neostoreDialect];
 
 function dialectFor(c: Context): Dialect {
   return DIALECTS.find((d) => c.req.path === d.prefix || c.req.path.startsWith(`${d.prefix}/`)) ?? cloudflareDialect;
