@@ -44,11 +44,21 @@ async function put(key: string, body: unknown, auth?: Auth, tenant = TENANT) {
   assert.equal(reply.text, '');
 }
 
+interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: Record<string, string[]>;
+  traceId: string;
+}
+
 /** RFC 9457 ProblemDetails as application/problem+json; returns the parsed body. */
-function assertProblem(reply: Reply, status: number): Record<string, any> {
+function assertProblem(reply: Reply, status: number): ProblemBody {
   assert.equal(reply.status, status, reply.text);
   assert.equal(reply.type, 'application/problem+json');
-  const body = JSON.parse(reply.text);
+  const body = JSON.parse(reply.text) as ProblemBody;
   assert.equal(body.status, status);
   assert.equal(typeof body.title, 'string');
   assert.match(body.type, /^https:\/\/tools\.ietf\.org\/html\/rfc9110#section-/);
@@ -60,7 +70,7 @@ function assertValidation(reply: Reply, field: string): string[] {
   const body = assertProblem(reply, 400);
   assert.equal(body.title, 'One or more validation errors occurred.');
   const messages = body.errors?.[field];
-  assert.ok(Array.isArray(messages) && messages.length > 0 && messages.every((m: unknown) => typeof m === 'string'), reply.text);
+  assert.ok(Array.isArray(messages) && messages.length > 0 && messages.every((m) => typeof m === 'string'), reply.text);
   return messages;
 }
 
@@ -212,14 +222,14 @@ describe('Neostore auth', () => {
     assert.equal((await call('GET', secretPath('scoped'), { auth: reader })).text, 'scoped-value');
     assert.equal((await call('GET', `/api/${TENANT}/secrets`, { auth: reader })).status, 200);
     const refused = await call('PUT', secretPath('scoped'), { auth: reader, body: { value: 'overwritten' } });
-    assert.match(assertProblem(refused, 401).detail, /Secret\.Write/);
+    assert.match(assertProblem(refused, 401).detail ?? '', /Secret\.Write/);
     assert.equal(refused.headers.get('www-authenticate'), 'Bearer error="insufficient_scope"');
     assertProblem(await call('DELETE', secretPath('scoped'), { auth: reader }), 401);
     assert.equal((await call('GET', secretPath('scoped'))).text, 'scoped-value');
 
     const writer = { bearer: await createToken(env, dataDir, { name: 'neo-writer', permissions: 'Secret.Write' }) };
     await put('scoped', { value: 'by-writer' }, writer);
-    assert.match(assertProblem(await call('GET', secretPath('scoped'), { auth: writer }), 401).detail, /Secret\.Read/);
+    assert.match(assertProblem(await call('GET', secretPath('scoped'), { auth: writer }), 401).detail ?? '', /Secret\.Read/);
     assert.equal((await call('DELETE', secretPath('scoped'), { auth: writer })).status, 204);
   });
 
@@ -227,7 +237,7 @@ describe('Neostore auth', () => {
     const bound = { apiKey: await createToken(env, dataDir, { name: 'neo-bound', permissions: 'Secret.Read,Secret.Write', account: 'tenant-b' }) };
     await put('mine', { value: 'b-value' }, bound, 'tenant-b');
     assert.equal((await call('GET', secretPath('mine', 'tenant-b'), { auth: bound })).text, 'b-value');
-    assert.match(assertProblem(await call('GET', secretPath('api-key'), { auth: bound }), 401).detail, /tenant/);
+    assert.match(assertProblem(await call('GET', secretPath('api-key'), { auth: bound }), 401).detail ?? '', /tenant/);
     assertProblem(await call('PUT', secretPath('mine'), { auth: bound, body: { value: 'x' } }), 401);
     assertProblem(await call('GET', `/api/${TENANT}/secrets`, { auth: bound }), 401);
   });

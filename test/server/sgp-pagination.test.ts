@@ -25,10 +25,19 @@ interface CursorPage {
   object: string;
 }
 
-async function list(query: Record<string, string | number>): Promise<{ status: number; body: any }> {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+interface Issue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+/** A 200 page or a 422, as the server may answer either. */
+type ListBody = CursorPage & { detail: Issue[] };
+
+async function list(query: Record<string, string | number>): Promise<{ status: number; body: ListBody }> {
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
   const response = await fetch(`${server.url}/v5/sgp/secrets?${qs}`, { headers });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as ListBody };
 }
 
 async function page(query: Record<string, string | number>): Promise<CursorPage> {
@@ -137,8 +146,8 @@ test('limit 1–10,000: the largest page holds everything, out of range is 422',
   for (const [limit, type] of [[0, 'greater_than_equal'], [10_001, 'less_than_equal'], ['ten', 'int_parsing'], ['1.5', 'int_parsing']] as const) {
     const { status, body } = await list({ limit });
     assert.equal(status, 422);
-    assert.deepEqual(body.detail[0].loc, ['query', 'limit']);
-    assert.equal(body.detail[0].type, type);
+    assert.deepEqual(body.detail[0]!.loc, ['query', 'limit']);
+    assert.equal(body.detail[0]!.type, type);
   }
 });
 
@@ -153,8 +162,8 @@ test('bad sort_by, sort_order and cursors are 422 on the query parameter', async
   for (const [query, param] of cases) {
     const { status, body } = await list(query);
     assert.equal(status, 422, JSON.stringify(query));
-    assert.deepEqual(body.detail[0].loc, ['query', param]);
-    assert.equal(typeof body.detail[0].msg, 'string');
+    assert.deepEqual(body.detail[0]!.loc, ['query', param]);
+    assert.equal(typeof body.detail[0]!.msg, 'string');
   }
 });
 

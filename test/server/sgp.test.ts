@@ -9,12 +9,34 @@ const ACCOUNT = 'acct-sgp-1';
 const SECRET_VALUE = 'sk-live-DO-NOT-ECHO-7f3a';
 const FIELDS = ['account_id', 'cloud_secret_path', 'created_at', 'created_by', 'description', 'id', 'key', 'object', 'updated_at', 'updated_by'];
 
+interface Issue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+interface CloudSecret {
+  id: string;
+  account_id: string;
+  cloud_secret_path: string;
+  created_at: string;
+  created_by: { id: string; type: string; object: string };
+  key: string;
+  description: string | null;
+  object: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** Whatever the server may answer: a secret, a page of them, or an error's `detail`. */
+type Body = CloudSecret & { detail: string | Issue[]; items: CloudSecret[]; total: number };
+
 interface Reply {
   status: number;
   type: string | null;
   headers: Headers;
   text: string;
-  json: any;
+  json: Body;
 }
 
 // Started at load time, not in a before() hook: the helper's after() must belong to the file, not to the hook.
@@ -37,11 +59,11 @@ async function call(method: string, path: string, options: { key?: string | null
   const response = await fetch(`${server.url}${path}`, { method, headers, ...(body !== undefined && { body }) });
   const text = await response.text();
   seen.push(text);
-  let json: unknown;
+  let json = {} as Body;
   try {
-    json = text === '' ? undefined : JSON.parse(text);
+    if (text !== '') json = JSON.parse(text) as Body;
   } catch {
-    json = undefined;
+    // not JSON: the assertions on `text` and `type` will say so
   }
   return { status: response.status, type: response.headers.get('content-type'), headers: response.headers, text, json };
 }
@@ -51,23 +73,24 @@ function assertDetailString(reply: Reply, status: number) {
   assert.match(reply.type ?? '', /^application\/json/);
   assert.deepEqual(Object.keys(reply.json), ['detail']);
   assert.equal(typeof reply.json.detail, 'string');
-  assert.ok(reply.json.detail.length > 0);
+  assert.ok((reply.json.detail as string).length > 0);
 }
 
 /** FastAPI's 422: `{"detail":[{loc, msg, type}]}`; returns the issue at `loc`. */
-function assert422(reply: Reply, loc: (string | number)[]): { msg: string; type: string } {
+function assert422(reply: Reply, loc: (string | number)[]): Issue {
   assert.equal(reply.status, 422, reply.text);
   assert.match(reply.type ?? '', /^application\/json/);
-  assert.ok(Array.isArray(reply.json.detail), reply.text);
-  for (const issue of reply.json.detail) {
+  const detail = reply.json.detail;
+  assert.ok(Array.isArray(detail), reply.text);
+  for (const issue of detail) {
     assert.ok(Array.isArray(issue.loc) && typeof issue.msg === 'string' && typeof issue.type === 'string', reply.text);
   }
-  const issue = reply.json.detail.find((i: { loc: unknown }) => JSON.stringify(i.loc) === JSON.stringify(loc));
+  const issue = detail.find((i) => JSON.stringify(i.loc) === JSON.stringify(loc));
   assert.ok(issue, `no issue at ${JSON.stringify(loc)} in ${reply.text}`);
   return issue;
 }
 
-async function create(key: string, extra: Record<string, unknown> = {}, options: { key?: string; account?: string | null } = {}) {
+async function create(key: string, extra: Record<string, unknown> = {}, options: { key?: string; account?: string | null } = {}): Promise<CloudSecret> {
   const reply = await call('POST', '/v5/sgp/secrets', { ...options, body: { key, value: SECRET_VALUE, ...extra } });
   assert.equal(reply.status, 200, reply.text);
   return reply.json;
@@ -102,7 +125,7 @@ describe('SGP create', () => {
     await create('dup-key');
     const again = await call('POST', '/v5/sgp/secrets', { body: { key: 'dup-key', value: 'other' } });
     assertDetailString(again, 409);
-    assert.match(again.json.detail, /dup-key/);
+    assert.match(again.json.detail as string, /dup-key/);
     assert.equal(again.headers.get('x-should-retry'), 'false');
   });
 
@@ -218,7 +241,7 @@ describe('SGP auth and accounts', () => {
     const made = await create('in-b', {}, { key: bound, account: null });
     assert.equal(made.account_id, 'acct-b');
     const listed = await call('GET', '/v5/sgp/secrets', { key: bound, account: null });
-    assert.deepEqual(listed.json.items.map((s: { key: string }) => s.key), ['in-b']);
+    assert.deepEqual(listed.json.items.map((s) => s.key), ['in-b']);
     assertDetailString(await call('GET', '/v5/sgp/secrets', { key: bound, account: ACCOUNT }), 403);
     assertDetailString(await call('GET', `/v5/sgp/secrets/${made.id}`, { key: bound, account: ACCOUNT }), 403);
     assert.equal((await call('GET', '/v5/sgp/secrets', { key: bound, account: 'acct-b' })).status, 200);
