@@ -55,3 +55,13 @@ export async function jsonBody(c: Context): Promise<unknown> {
     throw new SstoreError('validation', 'the request body is not valid JSON', { reason: 'invalid_json_body' });
   }
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether a JSON string is valid Unicode. A lone surrogate (`"\ud800"`) cannot be stored as UTF-8: it would come
+ * back as U+FFFD, a silently different value, so dialects refuse it instead.
+ */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}

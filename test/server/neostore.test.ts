@@ -186,6 +186,8 @@ describe('Neostore validation', () => {
     assertValidation(await call('PUT', secretPath('k1'), { raw: '' }), '');
     assertValidation(await call('PUT', secretPath('k1'), { body: ['v'] }), '$');
     assertValidation(await call('PUT', secretPath('k1'), { body: { value: 'x'.repeat(65_537) } }), 'value');
+    // A lone surrogate cannot be kept as UTF-8; storing U+FFFD instead would silently change the value.
+    assertValidation(await call('PUT', secretPath('k1'), { raw: '{"value":"abc\\ud800"}' }), 'value');
     assert.equal((await call('GET', secretPath('k1'))).status, 404);
   });
 
@@ -194,6 +196,11 @@ describe('Neostore validation', () => {
     await put('null-dates', { value: 'v2', options: { expiresOn: null, notBefore: null } });
     assert.equal((await call('GET', secretPath('null-options'))).text, 'v1');
     assert.equal((await call('GET', secretPath('null-dates'))).text, 'v2');
+  });
+
+  test(".NET's DateTime.MinValue and MaxValue work as 'no limit'", async () => {
+    await put('dotnet-edges', { value: 'forever', options: { notBefore: '0001-01-01T00:00:00Z', expiresOn: '9999-12-31T23:59:59.9999999Z' } });
+    assert.equal((await call('GET', secretPath('dotnet-edges'))).text, 'forever');
   });
 
   test('a malformed tenant id is 400 on the tenantId field', async () => {

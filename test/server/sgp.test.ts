@@ -163,6 +163,11 @@ describe('SGP create', () => {
     assert.equal(assert422(await call('POST', '/v5/sgp/secrets', { body: 'text' }), ['body']).type, 'model_attributes_type');
   });
 
+  test('a value that is not valid Unicode is a 422, not a silently altered secret', async () => {
+    const reply = await call('POST', '/v5/sgp/secrets', { raw: '{"key":"lone-surrogate","value":"abc\\ud800"}' });
+    assert.equal(assert422(reply, ['body', 'value']).type, 'string_unicode');
+  });
+
   test('a value over the size limit is a 422 on body.value', async () => {
     const reply = await call('POST', '/v5/sgp/secrets', { body: { key: 'huge', value: 'x'.repeat(65_537) } });
     assert.equal(assert422(reply, ['body', 'value']).type, 'string_too_long');

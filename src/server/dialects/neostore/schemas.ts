@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { isWellFormedText } from '../../dialect.ts';
 import { ValidationProblem } from './problem.ts';
 
 /** "Alphanumeric characters and hyphens only; case-sensitive." ASCII only and the length cap are local choices. */
@@ -13,19 +14,28 @@ export const TENANT_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
  */
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|z|[+-]\d{2}:\d{2})?$/;
 
-/** Microseconds since the epoch, or undefined when `text` is not a real date-time. */
+/** Times are microseconds in a JS number (engine/clock.ts): exact up to ±2^53 µs, about the years 1685–2255. */
+const LATEST = Number.MAX_SAFE_INTEGER;
+const EARLIEST = -Number.MAX_SAFE_INTEGER;
+
+/**
+ * Microseconds since the epoch, or undefined when `text` is not a real date-time. Instants beyond what the engine
+ * can hold are clamped to its edge: .NET clients send `9999-12-31T23:59:59.9999999Z` (DateTime.MaxValue) for
+ * "never", and any instant past 2255 behaves the same for a validity window.
+ */
 export function parseDateTime(text: string): number | undefined {
   const m = DATE_TIME.exec(text);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number) as [
     number, number, number, number, number, number,
   ];
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(ms);
-  // Date.UTC rolls 2025-02-30 over to March; a real date survives the round trip.
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-    return undefined;
-  }
+  const date = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0–99 as 1900–1999.
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  // A rolled-over date (2025-02-30 → March 2) is not a real one.
+  if (year < 1 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
   let offsetMinutes = 0;
   const zone = m[8];
   if (zone && zone.toUpperCase() !== 'Z') {
@@ -34,7 +44,8 @@ export function parseDateTime(text: string): number | undefined {
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (h * 60 + mm);
   }
   const micros = Number((m[7] ?? '').padEnd(6, '0').slice(0, 6));
-  return (ms - offsetMinutes * 60_000) * 1000 + micros;
+  const total = (date.getTime() - offsetMinutes * 60_000) * 1000 + micros;
+  return Math.min(LATEST, Math.max(EARLIEST, total));
 }
 
 /** Messages are ASP.NET-like; they never repeat the input, which may be a secret value. */
@@ -62,7 +73,11 @@ const Options = v.strictObject(
 export const SetRequest = v.strictObject(
   {
     // ASP.NET's [Required] (implied for a non-nullable string) refuses an empty string too.
-    value: v.pipe(v.string('The value field must be a string.'), v.minLength(1, 'The value field is required.')),
+    value: v.pipe(
+      v.string('The value field must be a string.'),
+      v.minLength(1, 'The value field is required.'),
+      v.check(isWellFormedText, 'The value field is not valid Unicode (it holds a lone surrogate).'),
+    ),
     options: v.optional(v.nullable(Options)),
   },
   'The request body must be a JSON object with value and, optionally, options.',

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { isWellFormedText } from '../../dialect.ts';
 import { type FastApiIssue, FastApiValidationError } from './errors.ts';
 
 /** The current rule (docs.gp.scale.com): lowercase letters, digits and inner hyphens, 1–90 characters. */
@@ -20,7 +21,11 @@ const key = v.pipe(
   v.regex(KEY_PATTERN, `string_pattern_mismatch: String should match pattern '${KEY_PATTERN.source}'`),
 );
 
-const value = v.pipe(text, v.minLength(1, 'string_too_short: String should have at least 1 character'));
+const value = v.pipe(
+  text,
+  v.minLength(1, 'string_too_short: String should have at least 1 character'),
+  v.check(isWellFormedText, 'string_unicode: Input should be a valid string, unable to parse raw data as a unicode string'),
+);
 
 const description = v.nullable(
   v.pipe(text, v.maxLength(MAX_DESCRIPTION_LENGTH, `string_too_long: String should have at most ${MAX_DESCRIPTION_LENGTH} characters`)),
