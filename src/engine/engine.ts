@@ -91,14 +91,8 @@ export class Engine {
 
   /** SGP accounts and Neostore tenants have no stores: each is one implicit store, made on first use. */
   async implicitStore(namespace: Namespace, accountId: string): Promise<StoreRecord> {
-    const found = await this.storage.listStores({
-      namespace,
-      accountId,
-      order: 'created',
-      direction: 'asc',
-      window: { kind: 'offset', offset: 0, limit: 1 },
-    });
-    if (found.items[0]) return found.items[0];
+    const found = await this.findImplicitStore(namespace, accountId);
+    if (found) return found;
     try {
       return await this.createStore(namespace, accountId, IMPLICIT_STORE_NAME);
     } catch (error) {
@@ -106,6 +100,18 @@ export class Engine {
       if (error instanceof SstoreError && error.kind === 'conflict') return this.implicitStore(namespace, accountId);
       throw error;
     }
+  }
+
+  /** The implicit store if it was ever made; reads use this so that they never create one. */
+  async findImplicitStore(namespace: Namespace, accountId: string): Promise<StoreRecord | undefined> {
+    const found = await this.storage.listStores({
+      namespace,
+      accountId,
+      order: 'created',
+      direction: 'asc',
+      window: { kind: 'offset', offset: 0, limit: 1 },
+    });
+    return found.items[0];
   }
 
   // ---- secrets

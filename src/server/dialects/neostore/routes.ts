@@ -1,6 +1,5 @@
 import type { Hono } from 'hono';
 import { nowMicros } from '../../../engine/clock.ts';
-import type { Engine } from '../../../engine/engine.ts';
 import type { SecretRecord, StoreRecord } from '../../../engine/types.ts';
 import { isSstoreError, SstoreError } from '../../../errors.ts';
 import { authorize } from '../../auth.ts';
@@ -30,18 +29,6 @@ function secretNotFound(): SstoreError {
 function checkKey(key: string): void {
   if (key.length > MAX_KEY_LENGTH) throw invalidField('key', `The key must be at most ${MAX_KEY_LENGTH} characters.`);
   if (!KEY_PATTERN.test(key)) throw invalidField('key', 'The key may contain only letters, digits and hyphens.');
-}
-
-/** Reads never create the tenant's implicit store; they find it or see an empty tenant. */
-async function existingStore(engine: Engine, tenant: string): Promise<StoreRecord | undefined> {
-  const page = await engine.listStores({
-    namespace: NAMESPACE,
-    accountId: tenant,
-    order: 'created',
-    direction: 'asc',
-    window: { kind: 'offset', offset: 0, limit: 1 },
-  });
-  return page.items[0];
 }
 
 async function readJson(c: AppContext): Promise<unknown> {
@@ -89,7 +76,7 @@ export function mountNeostoreRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
 
   /** The secret under `key` if it exists and is inside its validity window now. */
   async function visibleSecret(tenant: string, key: string): Promise<{ store: StoreRecord; secret: SecretRecord }> {
-    const store = await existingStore(engine, tenant);
+    const store = await engine.findImplicitStore(NAMESPACE, tenant);
     const secret = store && (await engine.findSecretByName(store, key));
     if (!store || !secret || !isValidAt(secret, nowMicros())) throw secretNotFound();
     return { store, secret };
@@ -97,7 +84,7 @@ export function mountNeostoreRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
 
   app.get(COLLECTION, async (c) => {
     const { tenant } = await guard(c, 'read');
-    const store = await existingStore(engine, tenant);
+    const store = await engine.findImplicitStore(NAMESPACE, tenant);
     const now = nowMicros();
     const keys = store
       ? (await engine.listSecrets({ storeId: store.id, order: 'name', direction: 'asc', window: { kind: 'all' } })).items
@@ -142,7 +129,7 @@ export function mountNeostoreRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
     const key = c.req.param('key')!;
     checkKey(key);
     // Deleting works outside the validity window too: an expired secret can still be cleaned up.
-    const store = await existingStore(engine, tenant);
+    const store = await engine.findImplicitStore(NAMESPACE, tenant);
     const secret = store && (await engine.findSecretByName(store, key));
     if (!store || !secret) throw secretNotFound();
     await engine.deleteSecrets(store, [secret.id]).catch((error: unknown) => {

@@ -1,6 +1,4 @@
 import type { Hono } from 'hono';
-import type { Engine } from '../../../engine/engine.ts';
-import type { StoreRecord } from '../../../engine/types.ts';
 import { isSstoreError, SstoreError } from '../../../errors.ts';
 import { authorize, type Principal } from '../../auth.ts';
 import { type AppContext, type AppEnv, principalOf, type ServerDeps } from '../../dialect.ts';
@@ -38,18 +36,6 @@ function secretNotFound(id: string): SstoreError {
   return new SstoreError('not_found', `Secret ${id} not found`, { reason: 'secret_not_found' });
 }
 
-/** Reads never create the account's implicit store; they find it or see an empty account. */
-async function existingStore(engine: Engine, account: string): Promise<StoreRecord | undefined> {
-  const page = await engine.listStores({
-    namespace: NAMESPACE,
-    accountId: account,
-    order: 'created',
-    direction: 'asc',
-    window: { kind: 'offset', offset: 0, limit: 1 },
-  });
-  return page.items[0];
-}
-
 function methodNotAllowed(c: AppContext, allow: string): Response {
   c.header('allow', allow);
   return c.json({ detail: 'Method Not Allowed' }, 405);
@@ -68,7 +54,7 @@ export function mountSgpRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
   async function itemOf(c: AppContext, permission: 'read' | 'write') {
     const { principal, account } = await guard(c, permission);
     const id = c.req.param('secret_id')!;
-    const store = await existingStore(engine, account);
+    const store = await engine.findImplicitStore(NAMESPACE, account);
     if (!store) throw secretNotFound(id);
     return { principal, account, id, store };
   }
@@ -99,7 +85,7 @@ export function mountSgpRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
   app.get(COLLECTION, async (c) => {
     const { account } = await guard(c, 'read');
     const params = listParams(c);
-    const store = await existingStore(engine, account);
+    const store = await engine.findImplicitStore(NAMESPACE, account);
     const cursor = params.window.kind === 'before' || params.window.kind === 'after' ? params.window.cursorId : undefined;
     const cursorParam = params.window.kind === 'before' ? 'ending_before' : 'starting_after';
     const unknownCursor = () => invalidQuery(cursorParam, `Value error, no secret with id ${cursor} in this account`, 'value_error');
