@@ -40,7 +40,7 @@ export interface CfServer {
   /** Raw HTTP: path relative to /client/v4; `token: null` sends no credentials. */
   call(method: string, path: string, options?: CallOptions): Promise<Reply>;
   /** The local reveal extension, through a fetch that is not recorded (its body holds a value by design). */
-  reveal(store: string, secret: string, token?: string): Promise<{ status: number; value: string | undefined; json: Reply['json'] }>;
+  reveal(store: string, secret: string, token?: string, account?: string): Promise<{ status: number; value: string | undefined; json: Reply['json'] }>;
   /** `sstore server token create` through the real binary, against this server's data dir; returns the token. */
   createToken(name: string, permissions: string, extra?: string[]): Promise<string>;
 }
@@ -88,8 +88,8 @@ export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEn
       }
       return { status: response.status, headers: response.headers, text, json };
     },
-    async reveal(store, secret, token = ROOT_TOKEN) {
-      const response = await fetch(`${server.api}${secretsPath(store)}/${secret}/value`, { headers: { authorization: `Bearer ${token}` } });
+    async reveal(store, secret, token = ROOT_TOKEN, account = ACCOUNT) {
+      const response = await fetch(`${server.api}${secretsPath(store, account)}/${secret}/value`, { headers: { authorization: `Bearer ${token}` } });
       const json = (await response.json()) as Reply['json'];
       return { status: response.status, value: json.success ? (json.result.value as string) : undefined, json };
     },
