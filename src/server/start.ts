@@ -61,11 +61,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     if (!isLoopback(options.host)) {
       options.err(`sstore: warning: listening on ${options.host}, reachable from other machines; tokens and values cross the network unencrypted`);
     }
-    options.out(`sstore server listening on ${url}`);
     if (newRootToken) {
       options.out(`root token (shown once, stored hashed): ${newRootToken}`);
       options.out(`  export SSTORE_API_URL=${url}/client/v4 SSTORE_API_TOKEN=${newRootToken}`);
     }
+    // Last, so that whoever waits for this line has everything above it.
+    options.out(`sstore server listening on ${url}`);
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -76,11 +77,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             options.err(`sstore: requests still running after ${DRAIN_MS / 1000}s; closing their connections`);
             if ('closeAllConnections' in server) server.closeAllConnections();
           }, DRAIN_MS);
+          // Keep-alive sockets would hold close() open: close each one as soon as it is idle (busy ones finish their
+          // request first).
+          const idle = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 50);
           server.close(() => {
             clearTimeout(cut);
+            clearInterval(idle);
             resolve();
           });
-          // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         }).then(() => engine.close());
         return closing;
