@@ -165,7 +165,7 @@ test('a table of bad bodies and queries never yields a 5xx and always a failure 
       checked++;
     }
   }
-  const queries = ['page=1e3', 'per_page=%00', 'scopes=', 'scopes=,,', 'search=%25', 'search=' + 'x'.repeat(5000), 'order=', 'direction=ASC', 'page=99999999999999999999', 'scopes[]=workers', 'force=1'];
+  const queries = ['page=1e3', 'per_page=%00', 'scopes=', 'scopes=,,', 'search=%25', 'search=' + 'x'.repeat(5000), 'order=', 'direction=ASC', 'page=99999999999999999999', 'scopes[]=workers', 'force=1', 'search=%E0%A4%A', 'page=%ZZ'];
   for (const query of queries) {
     for (const path of [secretsPath(store), storesPath()]) {
       const reply = await cf.call('GET', `${path}?${query}`);
@@ -173,14 +173,15 @@ test('a table of bad bodies and queries never yields a 5xx and always a failure 
       checked++;
     }
   }
-  for (const id of ['%00', 'x'.repeat(300), '..%2F..', "'or'1'='1"]) {
+  const ids = ['%00', 'x'.repeat(300), '..%2F..', "'or'1'='1", '%E0%A4%A', '%ZZ'];
+  for (const id of ids) {
     for (const path of [`${storesPath()}/${id}`, `${secretsPath(store)}/${id}`, `${secretsPath(id)}/${id}/value`]) {
       const reply = await cf.call('GET', path);
       assert.ok(reply.status < 500 && reply.status >= 400, `GET ${path} gave ${reply.status}`);
       checked++;
     }
   }
-  assert.equal(checked, bodies.length * targets.length + queries.length * 2 + 12);
+  assert.equal(checked, bodies.length * targets.length + queries.length * 2 + ids.length * 3);
 });
 
 test('no response ever carried the stored value (the reveal route aside)', () => {
