@@ -18,7 +18,8 @@ import type {
 
 export interface NewSecret {
   name: string;
-  value: string;
+  /** A string is stored as its UTF-8 bytes; bytes are stored exactly. */
+  value: string | Uint8Array;
   scopes: string[];
   comment: string | null;
   notBefore?: number | null;
@@ -26,11 +27,21 @@ export interface NewSecret {
 }
 
 export interface SecretChanges {
-  value?: string;
+  value?: string | Uint8Array;
   comment?: string | null;
   scopes?: string[];
   notBefore?: number | null;
   expiresOn?: number | null;
+}
+
+export interface TokenSpec {
+  name: string;
+  permissions: Permission[];
+  account?: string | null;
+  service?: string | null;
+  /** A chosen token (`--root-token`); otherwise a random `sst_` one. */
+  token?: string;
+  ifNameTaken?: 'fail' | 'replace' | 'keep';
 }
 
 /** Tokens are random, prefixed so secret scanners can find leaked ones, and stored only as SHA-256. */
@@ -156,6 +167,8 @@ export class Engine {
   }
 
   async patchSecret(store: StoreRecord, secretId: string, changes: SecretChanges, actor: string | null = null): Promise<SecretRecord> {
+    // Nothing to change is not a change: the secret comes back as it is, `modified` untouched.
+    if (Object.values(changes).every((change) => change === undefined)) return this.getSecret(store, secretId);
     const sealed = changes.value === undefined ? undefined : this.cipher.seal(this.checkValue(changes.value), secretAad(store.id, secretId));
     return this.storage.updateSecret(store.id, secretId, {
       ...(changes.comment !== undefined && { comment: changes.comment }),
@@ -204,7 +217,7 @@ export class Engine {
     actor: string | null = null,
   ): Promise<SecretRecord> {
     const value = await this.revealSecret(store, secretId);
-    const [copy] = await this.createSecrets(store, [{ ...target, value: value.toString('utf8') }], actor);
+    const [copy] = await this.createSecrets(store, [{ ...target, value }], actor);
     return copy!;
   }
 
@@ -218,8 +231,8 @@ export class Engine {
     return { usage: await this.storage.countSecrets(namespace, accountId), quota: this.limits.maxSecretsPerAccount };
   }
 
-  private checkValue(value: string): Buffer {
-    const bytes = Buffer.from(value, 'utf8');
+  private checkValue(value: string | Uint8Array): Buffer {
+    const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
     if (bytes.length > this.limits.maxValueBytes) {
       throw new SstoreError('validation', `secret value is ${bytes.length} bytes; the limit is ${this.limits.maxValueBytes}`, {
         reason: 'secret_value_too_large',
@@ -230,13 +243,14 @@ export class Engine {
 
   // ---- tokens
 
-  async createToken(spec: {
-    name: string;
-    permissions: Permission[];
-    account?: string | null;
-    service?: string | null;
-    token?: string;
-  }): Promise<{ token: string; record: TokenRecord }> {
+  /**
+   * Creates a token. A name already taken fails with `conflict`, unless `ifNameTaken` says to `replace` that token or
+   * to `keep` it (then nothing is created and the result is undefined); either way in one transaction, so two
+   * servers starting at once on one data dir agree.
+   */
+  async createToken(spec: TokenSpec & { ifNameTaken: 'keep' }): Promise<{ token: string; record: TokenRecord } | undefined>;
+  async createToken(spec: TokenSpec): Promise<{ token: string; record: TokenRecord }>;
+  async createToken(spec: TokenSpec): Promise<{ token: string; record: TokenRecord } | undefined> {
     const token = spec.token ?? `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record: TokenRecord = {
       id: newId(),
@@ -246,8 +260,8 @@ export class Engine {
       service: spec.service ?? null,
       created: nowMicros(),
     };
-    await this.storage.insertToken(record, hashToken(token));
-    return { token, record };
+    const inserted = await this.storage.insertToken(record, hashToken(token), spec.ifNameTaken ?? 'fail');
+    return inserted ? { token, record } : undefined;
   }
 
   async authenticate(token: string): Promise<TokenRecord | undefined> {

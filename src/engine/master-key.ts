@@ -70,3 +70,15 @@ export async function createMasterKey(opts: {
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return { key, source: 'file', where: file };
 }
+
+/** The one line that says, when a new store gets its key, which source it is and where to find it. */
+export function keyNotice(key: MasterKey): string {
+  switch (key.source) {
+    case 'env':
+      return `sstore: the new store is encrypted with the master key in ${MASTER_KEY_ENV}; keep it, the data cannot be read without it`;
+    case 'keychain':
+      return `sstore: created a master key in the ${key.where}`;
+    case 'file':
+      return `sstore: no OS keychain available; created a master key in ${key.where} (mode 0600)`;
+  }
+}

@@ -25,7 +25,7 @@ export interface OpenEngineOptions {
   limits?: Limits;
   env?: NodeJS.ProcessEnv;
   keychain?: Keychain;
-  /** Told once, when a new database gets its master key, where that key is kept. */
+  /** Told once, when a new database gets its master key, where that key is kept (see `keyNotice`). */
   onKeyCreated?: (key: MasterKey) => void;
 }
 
@@ -37,7 +37,11 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   const dbPath = join(options.dataDir, DATABASE_FILE_NAME);
   const storage = await openSqliteStorage(dbPath);
   try {
-    const cipher = await unlock(storage, { dataDir: options.dataDir, dbPath, env, keychain }, options.onKeyCreated);
+    const where = { dataDir: options.dataDir, dbPath, env, keychain };
+    // An existing database proves its key before anything (a migration included) may write to it.
+    if ((await storage.schemaVersion()) === 0) await storage.migrate();
+    const cipher = await unlock(storage, where, options.onKeyCreated);
+    await storage.migrate();
     return new Engine(storage, cipher, options.limits ?? DEFAULT_LIMITS);
   } catch (error) {
     await storage.close();
@@ -88,7 +92,7 @@ async function initialiseKey(storage: Storage, where: KeyLocation, onKeyCreated?
         const check = createCipher(master.key).seal(KEY_CHECK_TEXT, KEY_CHECK_AAD);
         await storage.setMeta(KEY_SOURCE, Buffer.from(describeSource(master.source)));
         await storage.setMeta(KEY_CHECK, check);
-        if (master.source !== 'env') onKeyCreated?.(master);
+        onKeyCreated?.(master);
         return check;
       } finally {
         rmSync(lock, { force: true });

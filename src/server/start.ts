@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Engine } from '../engine/engine.ts';
-import type { MasterKey } from '../engine/master-key.ts';
+import { keyNotice, type MasterKey } from '../engine/master-key.ts';
 import { openEngine } from '../engine/open.ts';
 import type { Limits } from '../engine/types.ts';
 import { createApp } from './app.ts';
@@ -9,6 +9,8 @@ import { tokenAuthenticator } from './auth.ts';
 
 export const ROOT_TOKEN_NAME = 'root';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+/** How long a shutdown waits for in-flight requests before it cuts the remaining connections. */
+const DRAIN_MS = 10_000;
 
 export interface StartOptions {
   dataDir: string;
@@ -38,7 +40,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     dataDir: options.dataDir,
     limits: options.limits,
     ...(options.env && { env: options.env }),
-    onKeyCreated: (key: MasterKey) => options.err(`sstore: created a master key in ${key.where}`),
+    onKeyCreated: (key: MasterKey) => options.err(keyNotice(key)),
   });
   try {
     const newRootToken = await ensureRootToken(engine, options.rootToken);
@@ -59,19 +61,30 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     if (!isLoopback(options.host)) {
       options.err(`sstore: warning: listening on ${options.host}, reachable from other machines; tokens and values cross the network unencrypted`);
     }
-    options.out(`sstore server listening on ${url}`);
     if (newRootToken) {
       options.out(`root token (shown once, stored hashed): ${newRootToken}`);
       options.out(`  export SSTORE_API_URL=${url}/client/v4 SSTORE_API_TOKEN=${newRootToken}`);
     }
+    // Last, so that whoever waits for this line has everything above it.
+    options.out(`sstore server listening on ${url}`);
     let closing: Promise<void> | undefined;
     return {
       url,
       engine,
       close() {
         closing ??= new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
+          const cut = setTimeout(() => {
+            options.err(`sstore: requests still running after ${DRAIN_MS / 1000}s; closing their connections`);
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }, DRAIN_MS);
+          // Keep-alive sockets would hold close() open: close each one as soon as it is idle (busy ones finish their
+          // request first).
+          const idle = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 50);
+          server.close(() => {
+            clearTimeout(cut);
+            clearInterval(idle);
+            resolve();
+          });
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         }).then(() => engine.close());
         return closing;
@@ -83,16 +96,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
 }
 
-/** Returns the token to print when one was generated now; a given root token replaces the stored one. */
+/**
+ * Returns the token to print when one was generated now (first start only); a given root token replaces the stored
+ * one. Each branch is one transaction, so servers starting together on one data dir print at most one root token.
+ */
 async function ensureRootToken(engine: Engine, rootToken: string | undefined): Promise<string | undefined> {
   if (rootToken !== undefined) {
     const current = await engine.authenticate(rootToken);
-    if (current?.name === ROOT_TOKEN_NAME) return undefined;
-    await engine.revokeToken(ROOT_TOKEN_NAME);
-    await engine.createToken({ name: ROOT_TOKEN_NAME, permissions: ['admin'], token: rootToken });
+    if (current?.name !== ROOT_TOKEN_NAME) {
+      await engine.createToken({ name: ROOT_TOKEN_NAME, permissions: ['admin'], token: rootToken, ifNameTaken: 'replace' });
+    }
     return undefined;
   }
-  if ((await engine.listTokens()).some((t) => t.name === ROOT_TOKEN_NAME)) return undefined;
-  const { token } = await engine.createToken({ name: ROOT_TOKEN_NAME, permissions: ['admin'] });
-  return token;
+  const created = await engine.createToken({ name: ROOT_TOKEN_NAME, permissions: ['admin'], ifNameTaken: 'keep' });
+  return created?.token;
 }

@@ -24,7 +24,8 @@ const BUSY_TIMEOUT_MS = 10_000;
 /**
  * The embedded backend: one SQLite file through the built-in `node:sqlite` (no native build). WAL for concurrent
  * readers, `synchronous=FULL` so a commit survives power loss, `BEGIN IMMEDIATE` so two writing processes queue on
- * the busy timeout instead of failing half-way.
+ * the busy timeout instead of failing half-way. The schema is not migrated here: the engine checks the master key
+ * first (`migrate()`), so a wrong key never changes the file.
  */
 export async function openSqliteStorage(path: string): Promise<Storage> {
   // Imported here, not at the top: node:sqlite prints an ExperimentalWarning on Node 22 at import time, and the
@@ -43,7 +44,6 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = FULL');
     db.exec('PRAGMA foreign_keys = ON');
-    migrate(db);
   } catch (error) {
     db.close();
     if (error instanceof SstoreError) throw error;
@@ -52,8 +52,12 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
   return new SqliteStorage(db, path);
 }
 
+function userVersion(db: DatabaseSync): number {
+  return Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+}
+
 function migrate(db: DatabaseSync): void {
-  const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  const current = userVersion(db);
   if (current > MIGRATIONS.length) {
     throw new SstoreError(
       'internal',
@@ -64,7 +68,7 @@ function migrate(db: DatabaseSync): void {
     db.exec('BEGIN IMMEDIATE');
     try {
       // Re-read inside the lock: another process may have migrated meanwhile.
-      const now = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+      const now = userVersion(db);
       if (now === version) {
         db.exec(MIGRATIONS[version]!);
         db.exec(`PRAGMA user_version = ${version + 1}`);
@@ -174,6 +178,19 @@ class SqliteStorage implements Storage {
     } catch (error) {
       this.db.exec('ROLLBACK');
       throw error;
+    }
+  }
+
+  async schemaVersion(): Promise<number> {
+    return userVersion(this.db);
+  }
+
+  async migrate(): Promise<void> {
+    try {
+      migrate(this.db);
+    } catch (error) {
+      if (error instanceof SstoreError) throw error;
+      throw new SstoreError('internal', `cannot migrate database ${this.location}: ${(error as Error).message}`, { cause: error });
     }
   }
 
@@ -429,21 +446,30 @@ class SqliteStorage implements Storage {
     });
   }
 
-  async insertToken(token: TokenRecord, hash: Uint8Array): Promise<void> {
-    try {
-      this.stmt('INSERT INTO tokens (id, name, hash, permissions, account, service, created) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        token.id,
-        token.name,
-        hash,
-        token.permissions.join(','),
-        token.account,
-        token.service,
-        token.created,
-      );
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new SstoreError('conflict', `a token named "${token.name}" already exists`);
-      throw error;
-    }
+  async insertToken(token: TokenRecord, hash: Uint8Array, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean> {
+    return this.transaction(() => {
+      const taken = this.stmt('SELECT id FROM tokens WHERE name = ?').get(token.name) !== undefined;
+      if (taken && ifNameTaken === 'keep') return false;
+      if (taken && ifNameTaken === 'replace') this.stmt('DELETE FROM tokens WHERE name = ?').run(token.name);
+      try {
+        this.stmt('INSERT INTO tokens (id, name, hash, permissions, account, service, created) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+          token.id,
+          token.name,
+          hash,
+          token.permissions.join(','),
+          token.account,
+          token.service,
+          token.created,
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          const what = /tokens\.hash/.test((error as Error).message) ? 'that token value is already in use' : `a token named "${token.name}" already exists`;
+          throw new SstoreError('conflict', what);
+        }
+        throw error;
+      }
+      return true;
+    });
   }
 
   async findTokenByHash(hash: Uint8Array): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined> {

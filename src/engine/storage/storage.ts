@@ -16,6 +16,10 @@ import type {
 export interface Storage {
   readonly location: string;
 
+  /** The schema version the database is at (0: empty), and bringing it to the newest one. */
+  schemaVersion(): Promise<number>;
+  migrate(): Promise<void>;
+
   getMeta(key: string): Promise<Uint8Array | undefined>;
   setMeta(key: string, value: Uint8Array): Promise<void>;
 
@@ -41,7 +45,11 @@ export interface Storage {
   /** Deletes all the ids or none; `not_found` names the ids that are missing. */
   deleteSecrets(storeId: string, secretIds: string[]): Promise<void>;
 
-  insertToken(token: TokenRecord, hash: Uint8Array): Promise<void>;
+  /**
+   * Inserts a token in one transaction. When its name is taken: `fail` throws `conflict`, `replace` deletes the
+   * other token first, `keep` leaves it and returns false.
+   */
+  insertToken(token: TokenRecord, hash: Uint8Array, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean>;
   findTokenByHash(hash: Uint8Array): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined>;
   listTokens(): Promise<TokenRecord[]>;
   /** Deletes a token by id or name; returns whether one existed. */

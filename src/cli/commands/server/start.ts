@@ -54,6 +54,11 @@ Examples:
       if (options.rootToken !== undefined && options.rootToken.length < 8) {
         throw new SstoreError('usage', 'the root token must be at least 8 characters');
       }
+      // Listened for before start-up, so a signal that arrives while starting still shuts down cleanly.
+      const signalled = new Promise<string>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
       const { startServer } = await import('../../../server/start.ts');
       const running = await startServer({
         dataDir: options.data ?? dataDir(io.env),
@@ -64,13 +69,8 @@ Examples:
         out: io.out,
         err: io.err,
       });
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          io.err(`sstore: ${signal}: finishing in-flight requests and closing the store`);
-          void running.close().then(resolve);
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
+      const signal = await signalled;
+      io.err(`sstore: ${signal}: finishing in-flight requests and closing the store`);
+      await running.close();
     });
 }

@@ -28,9 +28,10 @@ export function parsePermissions(list: string[]): Permission[] {
 
 async function withEngine<T>(ctx: Context, dir: string | undefined, work: (engine: Engine) => Promise<T>): Promise<T> {
   const { openEngine } = await import('../../../engine/open.ts');
+  const { keyNotice } = await import('../../../engine/master-key.ts');
   const engine = await openEngine({
     dataDir: dir ?? dataDir(ctx.io.env),
-    onKeyCreated: (key) => ctx.io.err(`sstore: created a master key in ${key.where}`),
+    onKeyCreated: (key) => ctx.io.err(keyNotice(key)),
   });
   try {
     return await work(engine);

@@ -2,7 +2,8 @@ import type { Hono } from 'hono';
 import { SstoreError } from '../../../errors.ts';
 import type { StoreRecord } from '../../../engine/types.ts';
 import { authorize, type Principal } from '../../auth.ts';
-import { type AppContext, type AppEnv, jsonBody, principalOf, type ServerDeps } from '../../dialect.ts';
+import { type AppContext, type AppEnv, jsonBody, type ServerDeps } from '../../dialect.ts';
+import { cloudflarePrincipal } from './credentials.ts';
 import { success, type ResultInfo } from './envelope.ts';
 import { direction, force, pageParams, scopesFilter, secretOrder, storeOrder } from './query.ts';
 import {
@@ -56,7 +57,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
   const { engine } = deps;
 
   async function guard(c: AppContext, permission: 'read' | 'write' | 'reveal') {
-    const principal = await principalOf(c, deps);
+    const principal = await cloudflarePrincipal(c, deps);
     const account = accountOf(c);
     authorize(principal, permission, account);
     return { principal, account };

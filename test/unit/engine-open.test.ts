@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { test } from 'node:test';
+import { SstoreError } from '../../src/errors.ts';
+import { hashToken } from '../../src/engine/engine.ts';
+import { openEngine } from '../../src/engine/open.ts';
+import { MIGRATIONS } from '../../src/engine/storage/migrations.ts';
+import { tempDir } from '../helpers/env.ts';
+
+const keyEnv = () => ({ SSTORE_MASTER_KEY: randomBytes(32).toString('base64'), SSTORE_NO_KEYCHAIN: '1' });
+const digest = (dataDir: string) => createHash('sha256').update(readFileSync(join(dataDir, 'sstore.db'))).digest('hex');
+const kind = (k: string) => (error: unknown) => error instanceof SstoreError && error.kind === k;
+
+test('a new database is migrated to the newest schema, in WAL mode', async () => {
+  const dataDir = tempDir();
+  const engine = await openEngine({ dataDir, env: keyEnv() });
+  await engine.close();
+  const db = new DatabaseSync(join(dataDir, 'sstore.db'));
+  assert.equal((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, MIGRATIONS.length);
+  assert.equal((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
+  db.close();
+});
+
+test('a database from a newer sstore is refused without being touched', async () => {
+  const dataDir = tempDir();
+  const env = keyEnv();
+  await (await openEngine({ dataDir, env })).close();
+  const db = new DatabaseSync(join(dataDir, 'sstore.db'));
+  db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
+  db.close();
+  const before = digest(dataDir);
+  await assert.rejects(openEngine({ dataDir, env }), /newer than this sstore understands/);
+  assert.equal(digest(dataDir), before);
+});
+
+test('a wrong key is refused and the file is left as it was', async () => {
+  const dataDir = tempDir();
+  await (await openEngine({ dataDir, env: keyEnv() })).close();
+  const before = digest(dataDir);
+  await assert.rejects(openEngine({ dataDir, env: keyEnv() }), kind('auth'));
+  assert.equal(digest(dataDir), before);
+});
+
+test('tokens: stored as SHA-256 only; keep and replace on a taken name; revoke by name', async () => {
+  const dataDir = tempDir();
+  const engine = await openEngine({ dataDir, env: keyEnv() });
+  const { token, record } = await engine.createToken({ name: 'root', permissions: ['admin'] });
+  assert.match(token, /^sst_[A-Za-z0-9_-]{43}$/);
+  assert.equal(await engine.createToken({ name: 'root', permissions: ['admin'], ifNameTaken: 'keep' }), undefined);
+  await assert.rejects(engine.createToken({ name: 'root', permissions: ['read'] }), kind('conflict'));
+  assert.equal((await engine.authenticate(token))?.id, record.id);
+  const replaced = await engine.createToken({ name: 'root', permissions: ['admin'], token: 'chosen-root-token', ifNameTaken: 'replace' });
+  assert.equal(replaced?.token, 'chosen-root-token');
+  assert.equal(await engine.authenticate(token), undefined);
+  assert.equal((await engine.authenticate('chosen-root-token'))?.name, 'root');
+  await engine.close();
+
+  const db = new DatabaseSync(join(dataDir, 'sstore.db'));
+  const rows = db.prepare('SELECT hash FROM tokens').all() as { hash: Uint8Array }[];
+  db.close();
+  assert.deepEqual(rows.map((r) => Buffer.from(r.hash).toString('hex')), [hashToken('chosen-root-token').toString('hex')]);
+});
