@@ -21,7 +21,12 @@ interface Body {
 async function request<T = Body>(method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<{ status: number; text: string; json: T }> {
   const response = await fetch(`${server.url}${path}`, {
     method,
-    headers: { 'x-api-key': ROOT, ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+    // Cloudflare's routes take a Bearer token (or X-Auth-Email + X-Auth-Key); SGP and Neostore take the API-key header.
+    headers: {
+      ...(path.startsWith('/client/v4/') ? { authorization: `Bearer ${ROOT}` } : { 'x-api-key': ROOT }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await response.text();
