@@ -19,7 +19,7 @@ function detailsOf(body: unknown): ErrorDetail[] {
 }
 
 function kindFor(status: number, details: readonly ErrorDetail[]): ErrorKind {
-  const text = details.map((d) => d.message.toLowerCase()).join(' ');
+  const text = details.map((d) => d.message.toLowerCase().replaceAll('_', ' ')).join(' ');
   const has1003 = details.some((d) => Number(d.code) === 1003);
   if (has1003 && text.includes('exceeded')) return 'quota';
   if (has1003 && text.includes('already exists')) return 'conflict';

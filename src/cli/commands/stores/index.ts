@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { SstoreError } from '../../../errors.ts';
 import { contextFor, examples } from '../../context.ts';
 
 export function registerStores(program: Command): void {
@@ -57,7 +58,14 @@ export function registerStores(program: Command): void {
     await withSession(ctx, async ({ provider }) => {
       const store = await resolveStore(provider, { ref, from: 'flag', createDefault: false });
       await confirmDestructive(ctx.io, options.yes === true, `Delete store ${store.name}${options.force ? ' and every secret in it' : ''}?`);
-      await provider.deleteStore(store.id, { force: options.force === true });
+      try {
+        await provider.deleteStore(store.id, { force: options.force === true });
+      } catch (error) {
+        if (error instanceof SstoreError && error.kind === 'conflict' && !options.force) {
+          throw new SstoreError('conflict', `store ${store.name} still holds secrets; nothing was deleted`, { reason: 'store_not_empty', hint: 'pass --force to delete it with its secrets' });
+        }
+        throw error;
+      }
       if (ctx.globals.json) printJson(ctx.io, store.raw);
       say(ctx, `deleted store ${store.name}`);
     });
