@@ -66,12 +66,24 @@ export function responseError(status: number, body: unknown): SstoreError {
   });
 }
 
+/** Walks an error's causes (ofetch wraps fetch's TypeError, which wraps the socket error). */
+function causes(error: unknown): { names: string[]; code: string | undefined } {
+  const names: string[] = [];
+  let code: string | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+    const e = current as { name?: unknown; code?: unknown; cause?: unknown };
+    if (typeof e.name === 'string') names.push(e.name);
+    if (code === undefined && typeof e.code === 'string') code = e.code;
+    current = e.cause;
+  }
+  return { names, code };
+}
+
 export function networkError(url: string, cause: unknown, timeoutMs: number): SstoreError {
-  const error = cause as { name?: string; code?: string; cause?: { code?: string }; message?: string };
-  const code = error?.cause?.code ?? error?.code;
-  const timedOut = error?.name === 'TimeoutError' || error?.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT';
+  const { names, code } = causes(cause);
   const origin = safeOrigin(url);
-  if (timedOut) {
+  if (names.includes('TimeoutError') || names.includes('AbortError') || code === 'UND_ERR_HEADERS_TIMEOUT') {
     return new SstoreError('network', `no answer from ${origin} within ${timeoutMs / 1000} s`, {
       reason: 'timeout',
       hint: 'raise --timeout, or check the server',
