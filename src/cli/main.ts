@@ -69,4 +69,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `sstore secrets list | head`: a closed pipe ends the output, not with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv);
