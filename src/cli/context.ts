@@ -12,7 +12,7 @@ export interface GlobalOptions {
   timeoutMs: number;
 }
 
-/** What a command's `run` needs. Built once per invocation from the parsed command line. */
+/** What a command's action needs. Built once per invocation from the parsed command line. */
 export interface Context {
   io: IO;
   globals: GlobalOptions;
@@ -40,4 +40,9 @@ export function contextFor(command: Command): Context {
     timeoutMs: raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : raw.timeout * 1000,
   };
   return { io: createIO({ noColor: !globals.color }), globals };
+}
+
+/** Appends an "Examples:" section to a command's help. */
+export function examples(command: Command, ...lines: string[]): Command {
+  return command.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`);
 }

@@ -1,6 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.ts';
+import { registerAuth } from './commands/auth/index.ts';
+import { registerProfile } from './commands/profile/index.ts';
+import { registerQuota } from './commands/quota/index.ts';
+import { registerSecrets } from './commands/secrets/index.ts';
 import { registerServer } from './commands/server/index.ts';
+import { registerStores } from './commands/stores/index.ts';
 import { EXIT } from './exit-codes.ts';
 import { createIO } from './io.ts';
 import { positiveSeconds } from './options.ts';
@@ -8,26 +13,43 @@ import { reportError } from './report.ts';
 
 export function buildProgram(): Command {
   const program = new Command('sstore')
-    .description('Manage secrets in Cloudflare Secrets Store, SGP and Neostore — or offline, in an encrypted embedded store')
+    .description('Manage secrets in Cloudflare Secrets Store by name — or offline, in an encrypted embedded store (the default)')
     .version(VERSION, '-V, --version', 'print the version')
-    .option('--profile <name>', 'profile to use (default: SSTORE_PROFILE, else the active profile)')
+    .option('--profile <name>', 'profile to use (default: SSTORE_PROFILE, else the active profile, else local)')
     .option('--json', 'machine output: JSON only on stdout')
     .option('-q, --quiet', 'print only names (lists) or nothing (actions)')
     .option('--no-color', 'no colour (also NO_COLOR)')
-    .option('--verbose', 'log each request (method, URL, status, time; credentials redacted) on stderr')
-    .addOption(new Option('--timeout <seconds>', 'request timeout').argParser(positiveSeconds))
+    .option('--verbose', 'log each request (method, URL, status, time; never credentials or values) on stderr')
+    .addOption(new Option('--timeout <seconds>', 'request timeout (default: 30)').argParser(positiveSeconds))
     .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'error: ')) });
-  program.enablePositionalOptions(false);
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ printf %s "$PASSWORD" | sstore secrets put DB_PASSWORD     # the embedded store: no account, no set-up
+  $ sstore secrets list
+  $ sstore profile add prod --account 0123456789abcdef0123456789abcdef && sstore login --profile prod
+  $ sstore --profile prod secrets list --json
+
+Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth or permission, 5 conflict, 6 quota or limit,
+7 network or server unreachable, 130 interrupted.`,
+    );
+  registerSecrets(program);
+  registerStores(program);
+  registerQuota(program);
+  registerProfile(program);
+  registerAuth(program);
   registerServer(program);
-  for (const command of program.commands) command.exitOverride();
   return program;
 }
 
 function applyExitOverride(command: Command): void {
   command.exitOverride();
   for (const sub of command.commands) applyExitOverride(sub);
+}
+
+function interrupted(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -42,8 +64,15 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
+    if (interrupted(error)) return EXIT.interrupted;
     return reportError(createIO(), error);
   }
 }
+
+// `sstore secrets list | head`: a closed pipe ends the output, not with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 process.exitCode = await main(process.argv);

@@ -5,14 +5,62 @@ export function printJson(io: IO, value: unknown): void {
   io.out(io.stdoutIsTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value));
 }
 
-/** A table for people (cli-table3, loaded only when a table is printed). */
-export async function printTable(io: IO, head: string[], rows: string[][]): Promise<void> {
-  const { default: Table } = await import('cli-table3');
+export interface Column {
+  head: string;
+  /** How a cell looks on a colour terminal. */
+  style?: 'name' | 'dim' | 'plain';
+}
+
+/** A table for people (cli-table3 and chalk, loaded only when a table is printed). */
+export async function printTable(io: IO, heads: (Column | string)[], rows: string[][]): Promise<void> {
+  const columns = heads.map((c): Column => (typeof c === 'string' ? { head: c } : c));
+  const [{ default: Table }, { Chalk }] = await Promise.all([import('cli-table3'), import('chalk')]);
+  const chalk = new Chalk({ level: io.color ? 1 : 0 });
+  const paint = (style: Column['style'], text: string) => (style === 'name' ? chalk.cyan(text) : style === 'dim' ? chalk.dim(text) : text);
   const table = new Table({
-    head,
-    style: { head: io.color ? ['bold'] : [], border: io.color ? ['grey'] : [], compact: true },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    head: columns.map((c) => chalk.bold(c.head)),
+    style: { head: [], border: io.color ? ['grey'] : [], compact: true, 'padding-left': 0, 'padding-right': 2 },
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
+    },
   });
-  table.push(...rows);
-  io.out(table.toString());
+  table.push(...rows.map((row) => row.map((cell, i) => paint(columns[i]?.style, cell))));
+  io.out(table.toString().split('\n').map((line) => line.trimEnd()).join('\n'));
+}
+
+/** Key/value lines for one object (`get`, `show`). */
+export async function printFields(io: IO, fields: [string, string][]): Promise<void> {
+  const { Chalk } = await import('chalk');
+  const chalk = new Chalk({ level: io.color ? 1 : 0 });
+  const width = Math.max(...fields.map(([k]) => k.length));
+  io.out(fields.map(([k, v]) => `${chalk.bold(k.padEnd(width))}  ${v}`).join('\n'));
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+];
+
+/** "3 minutes ago" on a terminal; the ISO time when piped, so scripts get something exact. */
+export function when(io: IO, iso: string | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  if (!io.stdoutIsTTY) return iso;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const seconds = Math.round((ms - now) / 1000);
+  if (Math.abs(seconds) < 10) return 'just now';
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  for (const [unit, size] of UNITS) if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  return 'just now';
+}
+
+/** Status lines ("created secret X") go to stderr, so stdout holds only results; `-q` silences them. */
+export function say(ctx: { io: IO; globals: { quiet: boolean } }, line: string): void {
+  if (!ctx.globals.quiet) ctx.io.err(line);
 }

@@ -1,0 +1,113 @@
+import { dataDir } from '../config/paths.ts';
+import { findToken } from '../config/credentials.ts';
+import { CLOUDFLARE_DEFAULT_URL, LOCAL_PROFILE, resolveProfile, type ResolvedProfile } from '../config/profiles.ts';
+import { SstoreError } from '../errors.ts';
+import { createHttpClient, type HttpClient } from '../http/client.ts';
+import { IN_PROCESS_BASE_URL, LOCAL_ACCOUNT_ID, inProcessTransport } from '../http/in-process.ts';
+import { cloudflareProvider } from '../providers/cloudflare.ts';
+import type { Provider, Store } from '../providers/provider.ts';
+import { resolveStore } from '../providers/resolve.ts';
+import type { Context } from './context.ts';
+
+/** A command's connection: the profile in effect and its provider over the right transport. */
+export interface Session {
+  profile: ResolvedProfile;
+  provider: Provider;
+  /** The embedded store, in-process. */
+  local: boolean;
+}
+
+function isCloudflareItself(url: string): boolean {
+  try {
+    return new URL(url).hostname === new URL(CLOUDFLARE_DEFAULT_URL).hostname;
+  } catch {
+    return false;
+  }
+}
+
+function checkUrl(url: string, profile: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SstoreError('usage', `the URL of profile "${profile}" is not a URL: ${url}`, { reason: 'url_invalid' });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new SstoreError('usage', `the URL of profile "${profile}" must be http or https`, { reason: 'url_invalid' });
+  }
+}
+
+export interface OpenOptions {
+  /** `login`: a token to try instead of the stored one. */
+  token?: string;
+}
+
+export async function openSession(ctx: Context, options: OpenOptions = {}): Promise<Session> {
+  const { io, globals } = ctx;
+  const profile = await resolveProfile(io.env, globals.profile);
+  const log = globals.verbose ? (line: string) => io.err(`sstore: ${line}`) : undefined;
+  if (profile.name === LOCAL_PROFILE) {
+    const dir = dataDir(io.env);
+    const transport = inProcessTransport({
+      dataDir: dir,
+      env: io.env,
+      onKeyCreated: (key) => io.err(`sstore: created the embedded store in ${dir}; its master key is in ${key.where}`),
+    });
+    const http = createHttpClient({ baseUrl: IN_PROCESS_BASE_URL, fetch: transport.fetch, timeoutMs: globals.timeoutMs, ...(log && { log }) });
+    const provider = cloudflareProvider({ http, accountId: LOCAL_ACCOUNT_ID, canReveal: true, close: transport.close });
+    return { profile, provider, local: true };
+  }
+  if (profile.provider !== 'cloudflare') {
+    throw new SstoreError('unsupported', `the ${profile.provider} provider is not available in this version of sstore`, { reason: 'unsupported' });
+  }
+  const url = profile.url ?? CLOUDFLARE_DEFAULT_URL;
+  checkUrl(url, profile.name);
+  if (!profile.account) {
+    throw new SstoreError('usage', `profile "${profile.name}" has no account id`, {
+      reason: 'account_missing',
+      hint: 'set CLOUDFLARE_ACCOUNT_ID, or `sstore profile add NAME --account ID`',
+    });
+  }
+  const token = options.token ?? (await findToken(io.env, profile.name))?.token;
+  if (!token) {
+    throw new SstoreError('auth', `no API token for profile "${profile.name}"`, {
+      reason: 'token_missing',
+      hint: `run \`sstore login --profile ${profile.name}\`, or set SSTORE_API_TOKEN`,
+    });
+  }
+  const http: HttpClient = createHttpClient({
+    baseUrl: url,
+    headers: { authorization: `Bearer ${token}` },
+    timeoutMs: globals.timeoutMs,
+    ...(log && { log }),
+  });
+  // api.cloudflare.com never returns values; an sstore server does, to a token with the `reveal` permission.
+  const provider = cloudflareProvider({ http, accountId: profile.account, canReveal: !isCloudflareItself(url) });
+  return { profile, provider, local: false };
+}
+
+/** Runs work with a session and always releases it (the embedded store's database). */
+export async function withSession<T>(ctx: Context, work: (session: Session) => Promise<T>, options: OpenOptions = {}): Promise<T> {
+  const session = await openSession(ctx, options);
+  try {
+    return await work(session);
+  } finally {
+    await session.provider.close();
+  }
+}
+
+/** `--store`, else the profile's store, else the only store, else a prompt on a terminal or an error naming --store. */
+export async function selectStore(ctx: Context, session: Session, flag: string | undefined): Promise<Store> {
+  const ref = flag ?? session.profile.store;
+  return resolveStore(session.provider, {
+    ref,
+    from: flag !== undefined ? 'flag' : ref !== undefined ? 'profile' : undefined,
+    createDefault: session.local,
+    ...(ctx.io.canPrompt && {
+      pick: async (stores: Store[]) => {
+        const { choose } = await import('./prompts.ts');
+        return choose(ctx.io, 'Which store? (pass --store to skip this question)', stores.map((s) => ({ name: s.name, value: s, description: s.id })));
+      },
+    }),
+  });
+}

@@ -1,0 +1,28 @@
+/** One page as a provider reads it: the items and, when the API says, how many it meant to send. */
+export interface Page<T> {
+  items: T[];
+  perPage?: number;
+  totalPages?: number;
+}
+
+export const PER_PAGE = 100;
+
+/**
+ * Every item of a page-numbered collection, page by page, 100 at a time. Stops on an empty page (what the official
+ * SDK does), and earlier on a short page, which can only be the last one.
+ */
+export async function* paginate<T>(fetchPage: (page: number, perPage: number) => Promise<Page<T>>, perPage = PER_PAGE): AsyncGenerator<T> {
+  for (let page = 1; ; page++) {
+    const result = await fetchPage(page, perPage);
+    if (result.items.length === 0) return;
+    yield* result.items;
+    if (result.items.length < (result.perPage ?? perPage)) return;
+    if (result.totalPages !== undefined && result.totalPages > 0 && page >= result.totalPages) return;
+  }
+}
+
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}

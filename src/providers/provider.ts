@@ -1,0 +1,125 @@
+/**
+ * A provider is one secrets API, seen in domain terms. Every command talks to a Provider; only the provider knows
+ * paths, envelopes and pagination. An operation a provider cannot do throws SstoreError kind 'unsupported' with one
+ * line such as "quota is not supported by the neostore provider" (exit 2): use `unsupported()` below.
+ */
+import { SstoreError } from '../errors.ts';
+
+export type ProviderName = 'cloudflare' | 'sgp' | 'neostore';
+
+/** What the provider can do, so commands can refuse early and explain, instead of failing on the wire. */
+export interface Capabilities {
+  /** Values can be read back (the embedded store, a local server token with `reveal`, Neostore). Cloudflare: never. */
+  canReveal: boolean;
+  /** Several named stores per account (Cloudflare). Otherwise the account or tenant is one implicit store. */
+  nativeStores: boolean;
+  /** `quota` reports a limit and usage (Cloudflare); SGP and Neostore report usage only or nothing. */
+  quota: boolean;
+  /** Secrets carry scopes (Cloudflare's workers, ai_gateway, …). */
+  scopes: boolean;
+  /** The most secrets one create request may carry (the array endpoint). */
+  maxBatch: number;
+}
+
+/** A JSON object exactly as the API returned it: `--json` prints this, never a re-shaped copy. */
+export type Raw = Record<string, unknown>;
+
+export interface Store {
+  id: string;
+  name: string;
+  created: string | undefined;
+  modified: string | undefined;
+  raw: Raw;
+}
+
+export interface Secret {
+  id: string;
+  name: string;
+  storeId: string;
+  comment: string;
+  scopes: string[];
+  status: string | undefined;
+  created: string | undefined;
+  modified: string | undefined;
+  raw: Raw;
+}
+
+export interface RevealedSecret {
+  id: string;
+  name: string;
+  /** The value as UTF-8 text (every provider's API carries values as JSON strings). */
+  value: string;
+}
+
+export interface Quota {
+  usage: number;
+  /** undefined where the provider reports usage only. */
+  quota: number | undefined;
+  raw: Raw;
+}
+
+export type SecretOrder = 'name' | 'comment' | 'created' | 'modified' | 'status';
+export type Direction = 'asc' | 'desc';
+
+export interface SecretQuery {
+  /** Substring over name and comment (provider semantics). */
+  search?: string;
+  order?: SecretOrder;
+  direction?: Direction;
+  /** Secrets having every one of these scopes. */
+  scopes?: string[];
+}
+
+export interface NewSecret {
+  name: string;
+  value: string;
+  scopes: string[];
+  comment?: string;
+}
+
+export interface SecretPatch {
+  value?: string;
+  scopes?: string[];
+  comment?: string;
+}
+
+export interface Provider {
+  readonly name: ProviderName;
+  readonly capabilities: Capabilities;
+
+  /** Throws `validation` for a name the API would refuse, before any request or prompt. */
+  checkName(what: 'secret' | 'store', name: string): void;
+
+  /** One cheap authenticated call; throws `auth`/`permission` when the credentials do not work. */
+  verifyCredentials(): Promise<void>;
+
+  listStores(): Promise<Store[]>;
+  getStore(id: string): Promise<Store>;
+  createStore(name: string): Promise<Store>;
+  /** `force` deletes a store that still holds secrets; without it that is a `conflict`. */
+  deleteStore(id: string, options: { force: boolean }): Promise<void>;
+
+  /** Every secret matching the query, all pages, lazily. */
+  listSecrets(storeId: string, query?: SecretQuery): AsyncIterable<Secret>;
+  getSecret(storeId: string, id: string): Promise<Secret>;
+  /** Creates in batches of `capabilities.maxBatch` (one request each); returns the created secrets in input order. */
+  createSecrets(storeId: string, secrets: NewSecret[]): Promise<Secret[]>;
+  patchSecret(storeId: string, id: string, patch: SecretPatch): Promise<Secret>;
+  duplicateSecret(storeId: string, id: string, copy: { name: string; scopes: string[]; comment?: string }): Promise<Secret>;
+  /** One bulk request where the API has one. */
+  deleteSecrets(storeId: string, ids: string[]): Promise<void>;
+  /** Values of the given secrets. Unless `capabilities.canReveal`, throws `unsupported` before any request, even for no ids. */
+  revealSecrets(storeId: string, ids: string[]): Promise<RevealedSecret[]>;
+
+  quota(): Promise<Quota>;
+
+  /** Releases the transport (the embedded store's database). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function unsupported(what: string, provider: ProviderName, hint?: string): SstoreError {
+  return new SstoreError('unsupported', `${what} is not supported by the ${provider} provider`, {
+    reason: 'unsupported',
+    ...(hint !== undefined && { hint }),
+  });
+}

@@ -1,0 +1,101 @@
+import { SstoreError, isSstoreError } from '../errors.ts';
+import { collect } from '../http/pagination.ts';
+import type { Provider, Secret, Store } from './provider.ts';
+
+/** Names → ids, in one place for every command and every provider: ids and exact names, never a prefix or a guess. */
+
+const ID = /^[0-9a-f]{32}$/;
+
+export interface StoreChoice {
+  /** `--store`, else the profile's default store. */
+  ref: string | undefined;
+  /** Where `ref` came from, for messages. */
+  from: 'flag' | 'profile' | undefined;
+  /** The embedded store creates `default` the first time it is used. */
+  createDefault: boolean;
+  /** Asks the user to pick one; undefined when nobody can answer. */
+  pick?: (stores: Store[]) => Promise<Store>;
+}
+
+export function matchStore(stores: Store[], ref: string): Store | undefined {
+  const byId = stores.filter((s) => s.id === ref);
+  if (byId.length === 1) return byId[0];
+  const byName = stores.filter((s) => s.name === ref);
+  if (byName.length > 1) {
+    throw new SstoreError('usage', `several stores are named "${ref}"`, { reason: 'ambiguous', hint: `use the id: ${byName.map((s) => s.id).join(', ')}` });
+  }
+  return byName[0];
+}
+
+export async function resolveStore(provider: Provider, choice: StoreChoice): Promise<Store> {
+  const stores = await provider.listStores();
+  if (choice.ref !== undefined) {
+    const found = matchStore(stores, choice.ref);
+    if (found) return found;
+    const known = stores.length > 0 ? `; stores: ${stores.map((s) => s.name).join(', ')}` : '';
+    throw new SstoreError('not_found', `no store named "${choice.ref}"${choice.from === 'profile' ? " (the profile's default store)" : ''}${known}`, {
+      reason: 'store_not_found',
+      hint: choice.from === 'profile' ? 'change it with `sstore profile add NAME ... --store S`, or pass --store' : 'list them with `sstore stores list`',
+    });
+  }
+  if (stores.length === 1) return stores[0]!;
+  if (stores.length === 0) {
+    if (choice.createDefault) return provider.createStore('default');
+    throw new SstoreError('not_found', 'this account has no secrets store yet', { reason: 'no_store', hint: 'create one with `sstore stores create NAME`' });
+  }
+  if (choice.pick) return choice.pick(stores);
+  throw new SstoreError('usage', `this account has ${stores.length} stores (${stores.map((s) => s.name).join(', ')}): say which with --store`, {
+    reason: 'store_ambiguous',
+    hint: 'or set a default: `sstore profile add NAME ... --store S`',
+  });
+}
+
+/** The secret with exactly this name, or undefined. */
+export async function findSecretByName(provider: Provider, storeId: string, name: string): Promise<Secret | undefined> {
+  const matches: Secret[] = [];
+  for await (const secret of provider.listSecrets(storeId, { search: name })) if (secret.name === name) matches.push(secret);
+  if (matches.length > 1) {
+    throw new SstoreError('usage', `several secrets are named "${name}"`, { reason: 'ambiguous', hint: `use the id: ${matches.map((s) => s.id).join(', ')}` });
+  }
+  return matches[0];
+}
+
+function notFound(ref: string, store: Store): SstoreError {
+  return new SstoreError('not_found', `no secret named "${ref}" in store "${store.name}"`, {
+    reason: 'secret_not_found',
+    hint: `list them with \`sstore secrets list --store ${store.name}\``,
+  });
+}
+
+/** A secret by id (32 hex) or by exact name. */
+export async function resolveSecret(provider: Provider, store: Store, ref: string): Promise<Secret> {
+  if (ID.test(ref)) {
+    try {
+      return await provider.getSecret(store.id, ref);
+    } catch (error) {
+      if (!isSstoreError(error) || error.kind !== 'not_found') throw error;
+    }
+  }
+  const found = await findSecretByName(provider, store.id, ref);
+  if (!found) throw notFound(ref, store);
+  return found;
+}
+
+/** Several secrets; a few are looked up one by one, many by listing the store once. All must exist. */
+export async function resolveSecrets(provider: Provider, store: Store, refs: string[]): Promise<Secret[]> {
+  const unique = [...new Set(refs)];
+  if (unique.length <= 5) {
+    const out: Secret[] = [];
+    for (const ref of unique) out.push(await resolveSecret(provider, store, ref));
+    return out;
+  }
+  const all = await collect(provider.listSecrets(store.id));
+  return unique.map((ref) => {
+    const byId = all.find((s) => s.id === ref);
+    if (byId) return byId;
+    const byName = all.filter((s) => s.name === ref);
+    if (byName.length > 1) throw new SstoreError('usage', `several secrets are named "${ref}"`, { reason: 'ambiguous' });
+    if (!byName[0]) throw notFound(ref, store);
+    return byName[0];
+  });
+}
