@@ -17,8 +17,8 @@ export function parseJsonEntries(text: string, file: string): ParseResult {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (error) {
-    result.problems.push({ file, line: syntaxErrorLine(text, error), message: 'not valid JSON' });
+  } catch {
+    result.problems.push({ file, line: syntaxErrorLine(text), message: 'not valid JSON' });
     return result;
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -37,7 +37,7 @@ export function parseJsonEntries(text: string, file: string): ParseResult {
     if (!isEnvName(key)) {
       result.problems.push({ file, line, message: envNameProblem(key) });
     } else if (typeof value !== 'string') {
-      result.problems.push({ file, line, message: `${key}: the value must be a string, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}` });
+      result.problems.push({ file, line, message: `${key}: the value must be a string, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}` });
     } else {
       result.entries.push({ name: key, value, line });
     }
@@ -66,11 +66,72 @@ function topLevelKeys(text: string): Array<{ key: string; line: number }> {
   return keys;
 }
 
-function syntaxErrorLine(text: string, error: unknown): number {
-  const message = error instanceof Error ? error.message : '';
-  const line = /\(line (\d+) column \d+\)/.exec(message);
-  if (line) return Number(line[1]);
-  const position = /at position (\d+)/.exec(message);
-  if (position) return text.slice(0, Number(position[1])).split('\n').length;
-  return text.split('\n').length;
+/** The line of the first JSON syntax error, found by a small validator (V8's messages carry text, not positions). */
+function syntaxErrorLine(text: string): number {
+  return text.slice(0, jsonErrorOffset(text)).split('\n').length;
+}
+
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const string = () => {
+    if (text[i] !== '"') fail();
+    for (i++; i < text.length && text[i] !== '"'; i++) {
+      if (text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u' ? !/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5)) : !'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+        if (text[i] === 'u') i += 4;
+      }
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{' || ch === '[') {
+      const close = ch === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (close === '}') {
+          ws();
+          string();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) {
+          i++;
+          return;
+        } else fail();
+      }
+    }
+    if (ch === '"') return string();
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (!literal) fail();
+    i += literal![0].length;
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+  } catch (offset) {
+    if (typeof offset === 'number') return Math.min(offset, text.length);
+    throw offset;
+  }
+  return text.length;
 }
