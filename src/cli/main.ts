@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.ts';
+import { registerComplete } from './commands/complete.ts';
+import { registerCompletion } from './commands/completion.ts';
 import { registerServer } from './commands/server/index.ts';
 import { EXIT } from './exit-codes.ts';
 import { createIO } from './io.ts';
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'error: ')) });
   program.enablePositionalOptions(false);
   registerServer(program);
+  registerCompletion(program);
+  registerComplete(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
