@@ -41,7 +41,7 @@ export function createMasker(patterns: readonly Buffer[]): Masker {
   let state = 0;
   let held: Buffer = Buffer.alloc(0);
   let heldStart = 0; // absolute offset of held[0]
-  let covered: Array<[number, number]> = []; // merged [start, end) absolute ranges to hide, not yet fully written
+  const covered: Array<[number, number]> = []; // merged [start, end) absolute ranges to hide, not yet fully written
   let inMask = false; // the last byte written was hidden, so a following hidden byte continues the same mask
 
   // Matches arrive in order of their end, but a longer one may start before earlier ranges: absorb them all.
