@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerAuth } from './commands/auth/index.ts';
+import { registerComplete } from './commands/complete.ts';
+import { registerCompletion } from './commands/completion.ts';
 import { registerProfile } from './commands/profile/index.ts';
 import { registerQuota } from './commands/quota/index.ts';
 import { registerSecrets } from './commands/secrets/index.ts';
@@ -40,6 +42,8 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth or permission, 5 confl
   registerProfile(program);
   registerAuth(program);
   registerServer(program);
+  registerCompletion(program);
+  registerComplete(program);
   return program;
 }
 

@@ -4,7 +4,7 @@ import { SstoreError } from '../../../errors.ts';
 import { LIMIT_PRESETS, limitsFor } from '../../../engine/limits.ts';
 import type { Limits } from '../../../engine/types.ts';
 import { contextFor } from '../../context.ts';
-import { oneOf, wholeNumber } from '../../options.ts';
+import { wholeNumber } from '../../options.ts';
 
 interface StartOptions {
   host: string;
@@ -26,7 +26,7 @@ export function registerServerStart(server: Command): void {
     .option('--port <port>', 'port to listen on; 0 picks a free one', wholeNumber(0, 65_535), 8787)
     .option('--data <dir>', 'data directory (default: SSTORE_DATA_DIR, else the user data dir)')
     .addOption(new Option('--root-token <token>', 'fixed admin token (prefer SSTORE_ROOT_TOKEN: argv is visible to other users)').env('SSTORE_ROOT_TOKEN'))
-    .addOption(new Option('--limits <preset>', 'limits preset: default (generous) or cloudflare (the live service: 1 store, 100 secrets)').argParser(oneOf(Object.keys(LIMIT_PRESETS))).default('default'))
+    .addOption(new Option('--limits <preset>', 'limits preset: default (generous) or cloudflare (the live service: 1 store, 100 secrets)').choices(Object.keys(LIMIT_PRESETS)).default('default'))
     .option('--quota <n>', 'secrets per account', wholeNumber(0, 100_000_000))
     .option('--max-stores <n>', 'stores per account', wholeNumber(0, 1_000_000))
     .option('--max-value-bytes <n>', 'largest secret value in bytes', wholeNumber(1, 16 * 1024 * 1024))

@@ -1,0 +1,23 @@
+/** One secret as the formats see it: a name and its value, both plain strings. */
+export interface Entry {
+  name: string;
+  value: string;
+}
+
+/** A problem in an input file, pointing at the line a person has to fix. */
+export interface Problem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** `file:line: message`, the form editors and CI annotations understand. */
+export function describeProblem(problem: Problem): string {
+  return `${problem.file}:${problem.line}: ${problem.message}`;
+}
+
+/** What an input parser returns: every entry it could read and every problem it found (never just the first). */
+export interface ParseResult {
+  entries: Array<Entry & { line: number }>;
+  problems: Problem[];
+}

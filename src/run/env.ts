@@ -1,0 +1,50 @@
+import { SstoreError } from '../errors.ts';
+import { toEnvEntries } from '../formats/names.ts';
+import type { Entry } from '../formats/types.ts';
+
+/** The entries named by `--only` (all when it is absent), in the order given; a name that does not exist is an error. */
+export function selectEntries(entries: readonly Entry[], only: readonly string[] | undefined): Entry[] {
+  if (only === undefined || only.length === 0) return [...entries];
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const missing = only.filter((name) => !byName.has(name));
+  if (missing.length > 0) throw new SstoreError('not_found', `no secret named ${missing.map((n) => `"${n}"`).join(', ')}`);
+  return only.map((name) => byName.get(name)!);
+}
+
+export interface ChildEnv {
+  env: NodeJS.ProcessEnv;
+  /** Variables set from secrets. */
+  injected: string[];
+  /** Variables that already existed and were kept (without --override). */
+  kept: string[];
+}
+
+/**
+ * The child's environment: the parent's, plus one variable per secret (its name made a valid variable name, with
+ * the prefix). A variable that already exists wins unless `override` is set.
+ */
+export function buildChildEnv(base: NodeJS.ProcessEnv, entries: readonly Entry[], options: { prefix?: string; override?: boolean } = {}): ChildEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  const injected: string[] = [];
+  const kept: string[] = [];
+  for (const { name, value } of toEnvEntries(entries, options.prefix ?? '')) {
+    if (value.includes('\0')) throw new SstoreError('validation', `the value of ${name} contains a NUL byte, which no environment variable can hold`);
+    if (env[name] !== undefined && options.override !== true) {
+      kept.push(name);
+      continue;
+    }
+    env[name] = value;
+    injected.push(name);
+  }
+  return { env, injected, kept };
+}
+
+/**
+ * With --mask the child writes into a pipe, and many programs then drop colour. When our own stdout is a terminal,
+ * FORCE_COLOR=1 (honoured by Node, chalk, Python's rich and others) asks for colour anyway, unless the user has
+ * already decided with NO_COLOR or FORCE_COLOR.
+ */
+export function withColorHint(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): NodeJS.ProcessEnv {
+  if (!stdoutIsTTY || env.NO_COLOR !== undefined || env.FORCE_COLOR !== undefined) return env;
+  return { ...env, FORCE_COLOR: '1' };
+}
