@@ -150,10 +150,19 @@ function toToken(row: Row): TokenRecord {
 const SECRET_COLUMNS =
   'id, store_id, name, comment, scopes, status, not_before, expires_on, created, modified, created_by, updated_by';
 
+interface PendingInsert {
+  rows: NewSecretRow[];
+  scope: AccountScope;
+  maxSecrets: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 class SqliteStorage implements Storage {
   readonly location: string;
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
+  private pendingInserts: PendingInsert[] = [];
 
   constructor(db: DatabaseSync, location: string) {
     this.db = db;
@@ -350,68 +359,118 @@ class SqliteStorage implements Storage {
   }
 
   async countSecrets(namespace: Namespace, accountId: string): Promise<number> {
-    const { n } = this.stmt('SELECT COUNT(*) AS n FROM secrets WHERE namespace = ? AND account_id = ?').get(namespace, accountId) as {
-      n: number;
-    };
-    return n;
+    return this.countSecretsNow({ namespace, accountId });
   }
 
-  async insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
+  /**
+   * Group commit: inserts asked for in the same turn of the event loop share one transaction, so one fsync acknowledges
+   * them all. Each call still succeeds or fails alone (a savepoint each), and none resolves before the commit.
+   */
+  insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
     const seen = new Set<string>();
     for (const { record } of rows) {
       const key = `${record.storeId}\u0000${record.name}`;
       if (seen.has(key)) {
-        throw new SstoreError('conflict', `secret name "${record.name}" appears twice in the request`, {
-          reason: 'secret_name_already_exists',
-        });
+        return Promise.reject(
+          new SstoreError('conflict', `secret name "${record.name}" appears twice in the request`, {
+            reason: 'secret_name_already_exists',
+          }),
+        );
       }
       seen.add(key);
     }
-    this.transaction(() => {
-      const { n } = this.stmt('SELECT COUNT(*) AS n FROM secrets WHERE namespace = ? AND account_id = ?').get(
-        scope.namespace,
-        scope.accountId,
-      ) as { n: number };
-      if (n + rows.length > maxSecrets) {
-        throw new SstoreError(
-          'quota',
-          `secrets quota exceeded: the account holds ${n} of ${maxSecrets} and the request adds ${rows.length}`,
-          { reason: 'quota_exceeded' },
-        );
-      }
-      const insert = this.stmt(
-        `INSERT INTO secrets (id, store_id, namespace, account_id, name, comment, scopes, status, value, not_before, expires_on,
-          created, modified, created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      for (const { record: r, sealed } of rows) {
-        try {
-          insert.run(
-            r.id,
-            r.storeId,
-            scope.namespace,
-            scope.accountId,
-            r.name,
-            r.comment,
-            encodeScopes(r.scopes),
-            r.status,
-            sealed,
-            r.notBefore,
-            r.expiresOn,
-            r.created,
-            r.modified,
-            r.createdBy,
-            r.updatedBy,
-          );
-        } catch (error) {
-          if (isUniqueViolation(error)) {
-            throw new SstoreError('conflict', `a secret named "${r.name}" already exists in this store`, {
-              reason: 'secret_name_already_exists',
-            });
-          }
-          throw error;
-        }
-      }
+    return new Promise((resolve, reject) => {
+      this.pendingInserts.push({ rows, scope, maxSecrets, resolve, reject });
+      if (this.pendingInserts.length === 1) setImmediate(() => this.flushInserts());
     });
+  }
+
+  private flushInserts(): void {
+    const batch = this.pendingInserts;
+    this.pendingInserts = [];
+    if (batch.length === 0) return;
+    const failures = new Map<PendingInsert, unknown>();
+    try {
+      this.transaction(() => {
+        // Counted once per account and batch; the write lock keeps the count exact until the commit.
+        const usage = new Map<string, number>();
+        for (const item of batch) {
+          this.db.exec('SAVEPOINT insert_secrets');
+          try {
+            const account = `${item.scope.namespace}\u0000${item.scope.accountId}`;
+            const n = usage.get(account) ?? this.countSecretsNow(item.scope);
+            this.insertRows(item.rows, item.scope, n, item.maxSecrets);
+            usage.set(account, n + item.rows.length);
+            this.db.exec('RELEASE insert_secrets');
+          } catch (error) {
+            try {
+              this.db.exec('ROLLBACK TO insert_secrets');
+              this.db.exec('RELEASE insert_secrets');
+            } catch {
+              throw error; // the transaction itself is gone: the whole batch fails
+            }
+            failures.set(item, error);
+          }
+        }
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) {
+      if (failures.has(item)) item.reject(failures.get(item));
+      else item.resolve();
+    }
+  }
+
+  private countSecretsNow(scope: AccountScope): number {
+    const { n } = this.stmt('SELECT COUNT(*) AS n FROM secrets WHERE namespace = ? AND account_id = ?').get(
+      scope.namespace,
+      scope.accountId,
+    ) as { n: number };
+    return n;
+  }
+
+  private insertRows(rows: NewSecretRow[], scope: AccountScope, n: number, maxSecrets: number): void {
+    if (n + rows.length > maxSecrets) {
+      throw new SstoreError(
+        'quota',
+        `secrets quota exceeded: the account holds ${n} of ${maxSecrets} and the request adds ${rows.length}`,
+        { reason: 'quota_exceeded' },
+      );
+    }
+    const insert = this.stmt(
+      `INSERT INTO secrets (id, store_id, namespace, account_id, name, comment, scopes, status, value, not_before, expires_on,
+        created, modified, created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const { record: r, sealed } of rows) {
+      try {
+        insert.run(
+          r.id,
+          r.storeId,
+          scope.namespace,
+          scope.accountId,
+          r.name,
+          r.comment,
+          encodeScopes(r.scopes),
+          r.status,
+          sealed,
+          r.notBefore,
+          r.expiresOn,
+          r.created,
+          r.modified,
+          r.createdBy,
+          r.updatedBy,
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new SstoreError('conflict', `a secret named "${r.name}" already exists in this store`, {
+            reason: 'secret_name_already_exists',
+          });
+        }
+        throw error;
+      }
+    }
   }
 
   async updateSecret(storeId: string, secretId: string, patch: SecretPatch): Promise<SecretRecord> {
@@ -487,6 +546,7 @@ class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    this.flushInserts();
     if (this.db.isOpen) this.db.close();
   }
 }
