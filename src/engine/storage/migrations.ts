@@ -54,4 +54,15 @@ export const MIGRATIONS: readonly string[] = [
     created INTEGER NOT NULL
   ) STRICT;
   `,
+  // 2: a per-store secret count kept exact by triggers, so an unfiltered page and the quota check do not scan.
+  `
+  ALTER TABLE stores ADD COLUMN secret_count INTEGER NOT NULL DEFAULT 0;
+  UPDATE stores SET secret_count = (SELECT COUNT(*) FROM secrets WHERE secrets.store_id = stores.id);
+  CREATE TRIGGER secrets_count_insert AFTER INSERT ON secrets BEGIN
+    UPDATE stores SET secret_count = secret_count + 1 WHERE id = NEW.store_id;
+  END;
+  CREATE TRIGGER secrets_count_delete AFTER DELETE ON secrets BEGIN
+    UPDATE stores SET secret_count = secret_count - 1 WHERE id = OLD.store_id;
+  END;
+  `,
 ];

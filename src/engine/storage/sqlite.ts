@@ -257,7 +257,7 @@ class SqliteStorage implements Storage {
 
   async deleteStore(storeId: string, force: boolean): Promise<void> {
     this.transaction(() => {
-      const { n } = this.stmt('SELECT COUNT(*) AS n FROM secrets WHERE store_id = ?').get(storeId) as { n: number };
+      const { n } = (this.stmt('SELECT secret_count AS n FROM stores WHERE id = ?').get(storeId) as { n: number } | undefined) ?? { n: 0 };
       if (n > 0 && !force) {
         throw new SstoreError('conflict', `store is not empty: it holds ${n} secret${n === 1 ? '' : 's'}`, {
           reason: 'store_not_empty',
@@ -282,7 +282,12 @@ class SqliteStorage implements Storage {
       where.push("scopes LIKE ? ESCAPE '\\'");
       params.push(`%,${escapeLike(scope)},%`);
     }
-    return this.page('secrets', SECRET_COLUMNS, where, params, SECRET_ORDER_COLUMN[query.order], query.direction, query.window, toSecret);
+    // Unfiltered, the total is the store's counter instead of a COUNT(*) over its index.
+    const total =
+      where.length === 1
+        ? ((this.stmt('SELECT secret_count AS n FROM stores WHERE id = ?').get(query.storeId) as { n: number } | undefined)?.n ?? 0)
+        : undefined;
+    return this.page('secrets', SECRET_COLUMNS, where, params, SECRET_ORDER_COLUMN[query.order], query.direction, query.window, toSecret, total);
   }
 
   /** One ordering for offset pages and keyset cursors: the sort column, then `seq` as the tie-break. */
@@ -295,9 +300,11 @@ class SqliteStorage implements Storage {
     direction: SortDirection,
     window: Window,
     map: (row: Row) => T,
+    knownTotal?: number,
   ): Page<T> {
     const filter = where.join(' AND ');
-    const { n: total } = this.stmt(`SELECT COUNT(*) AS n FROM ${table} WHERE ${filter}`).get(...params) as { n: number };
+    const total =
+      knownTotal ?? (this.stmt(`SELECT COUNT(*) AS n FROM ${table} WHERE ${filter}`).get(...params) as { n: number }).n;
     const asc = direction === 'asc';
     const orderBy = (forward: boolean) => {
       const dir = forward === asc ? 'ASC' : 'DESC';
@@ -424,7 +431,7 @@ class SqliteStorage implements Storage {
   }
 
   private countSecretsNow(scope: AccountScope): number {
-    const { n } = this.stmt('SELECT COUNT(*) AS n FROM secrets WHERE namespace = ? AND account_id = ?').get(
+    const { n } = this.stmt('SELECT COALESCE(SUM(secret_count), 0) AS n FROM stores WHERE namespace = ? AND account_id = ?').get(
       scope.namespace,
       scope.accountId,
     ) as { n: number };
