@@ -1,10 +1,10 @@
 import { dataDir } from '../config/paths.ts';
-import { findToken } from '../config/credentials.ts';
-import { CLOUDFLARE_DEFAULT_URL, LOCAL_PROFILE, resolveProfile, type ResolvedProfile } from '../config/profiles.ts';
+import { findToken, tokenVariables } from '../config/credentials.ts';
+import { CLOUDFLARE_DEFAULT_URL, DEFAULT_URLS, PROVIDER_ENV, resolveProfile, type ResolvedProfile } from '../config/profiles.ts';
 import { SstoreError } from '../errors.ts';
-import { createHttpClient, type HttpClient } from '../http/client.ts';
-import { IN_PROCESS_BASE_URL, LOCAL_ACCOUNT_ID, inProcessTransport } from '../http/in-process.ts';
-import { cloudflareProvider } from '../providers/cloudflare.ts';
+import { createHttpClient } from '../http/client.ts';
+import { IN_PROCESS_ORIGIN, LOCAL_ACCOUNT_ID, inProcessTransport } from '../http/in-process.ts';
+import { connectProvider, WIRES } from '../providers/connect.ts';
 import type { Provider, Store } from '../providers/provider.ts';
 import { resolveStore } from '../providers/resolve.ts';
 import type { Context } from './context.ts';
@@ -46,43 +46,51 @@ export async function openSession(ctx: Context, options: OpenOptions = {}): Prom
   const { io, globals } = ctx;
   const profile = await resolveProfile(io.env, globals.profile);
   const log = globals.verbose ? (line: string) => io.err(`sstore: ${line}`) : undefined;
-  if (profile.name === LOCAL_PROFILE) {
+  const wire = WIRES[profile.provider];
+  if (profile.local) {
+    // `local` and every --local profile: the embedded store in this process, each profile in its own account.
+    const account = profile.account ?? LOCAL_ACCOUNT_ID;
     const dir = dataDir(io.env);
     const transport = inProcessTransport({
       dataDir: dir,
       env: io.env,
       onKeyCreated: (key) => io.err(`sstore: created the embedded store in ${dir}; its master key is in ${key.where}`),
     });
-    const http = createHttpClient({ baseUrl: IN_PROCESS_BASE_URL, fetch: transport.fetch, timeoutMs: globals.timeoutMs, ...(log && { log }) });
-    const provider = cloudflareProvider({ http, accountId: LOCAL_ACCOUNT_ID, canReveal: true, close: transport.close });
-    return { profile, provider, local: true };
+    const http = createHttpClient({
+      baseUrl: `${IN_PROCESS_ORIGIN}${wire.root}`,
+      fetch: transport.fetch,
+      headers: wire.headers(undefined, account),
+      errorFor: wire.errorFor,
+      timeoutMs: globals.timeoutMs,
+      ...(log && { log }),
+    });
+    return { profile, provider: connectProvider(profile.provider, { http, account, canReveal: true, close: transport.close }), local: true };
   }
-  if (profile.provider !== 'cloudflare') {
-    throw new SstoreError('unsupported', `the ${profile.provider} provider is not available in this version of sstore`, { reason: 'unsupported' });
-  }
-  const url = profile.url ?? CLOUDFLARE_DEFAULT_URL;
+  const url = profile.url ?? DEFAULT_URLS[profile.provider];
   checkUrl(url, profile.name);
+  const env = PROVIDER_ENV[profile.provider];
   if (!profile.account) {
-    throw new SstoreError('usage', `profile "${profile.name}" has no account id`, {
+    throw new SstoreError('usage', `profile "${profile.name}" has no ${profile.provider === 'neostore' ? 'tenant' : 'account'} id`, {
       reason: 'account_missing',
-      hint: 'set CLOUDFLARE_ACCOUNT_ID, or `sstore profile add NAME --account ID`',
+      hint: `set ${env.account}, or \`sstore profile add NAME --provider ${profile.provider} --account ID\``,
     });
   }
-  const token = options.token ?? (await findToken(io.env, profile.name))?.token;
+  const token = options.token ?? (await findToken(io.env, profile.name, profile.provider))?.token;
   if (!token) {
     throw new SstoreError('auth', `no API token for profile "${profile.name}"`, {
       reason: 'token_missing',
-      hint: `run \`sstore login --profile ${profile.name}\`, or set SSTORE_API_TOKEN`,
+      hint: `run \`sstore login --profile ${profile.name}\`, or set ${tokenVariables(profile.provider).join(' or ')}`,
     });
   }
-  const http: HttpClient = createHttpClient({
+  const http = createHttpClient({
     baseUrl: url,
-    headers: { authorization: `Bearer ${token}` },
+    headers: wire.headers(token, profile.account),
+    errorFor: wire.errorFor,
     timeoutMs: globals.timeoutMs,
     ...(log && { log }),
   });
   // api.cloudflare.com never returns values; an sstore server does, to a token with the `reveal` permission.
-  const provider = cloudflareProvider({ http, accountId: profile.account, canReveal: !isCloudflareItself(url) });
+  const provider = connectProvider(profile.provider, { http, account: profile.account, canReveal: !isCloudflareItself(url) });
   return { profile, provider, local: false };
 }
 

@@ -2,22 +2,28 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { join } from 'node:path';
 import { openKeychain } from '../keychain.ts';
 import { configDir } from './paths.ts';
+import { PROVIDER_ENV, type ProviderName } from './profiles.ts';
 
 /**
  * API tokens, first match wins:
- *   1. SSTORE_API_TOKEN, then CLOUDFLARE_API_TOKEN (the environment always wins: CI needs no login)
+ *   1. SSTORE_API_TOKEN, then the profile's provider's own variable: CLOUDFLARE_API_TOKEN, SGP_API_KEY or
+ *      NEOSTORE_API_KEY (the environment always wins: CI needs no login). Another provider's variable is never used,
+ *      so a Cloudflare token is never sent to SGP or Neostore.
  *   2. the OS keychain (service "sstore", account "token:<profile>")
  *   3. `<config dir>/credentials.json`, mode 0600, written only when no keychain is usable
  * A missing or broken keychain is "not there", never an error: env and file auth keep working.
  */
-export type TokenSource = 'SSTORE_API_TOKEN' | 'CLOUDFLARE_API_TOKEN' | 'keychain' | 'file';
+export type TokenSource = 'SSTORE_API_TOKEN' | 'CLOUDFLARE_API_TOKEN' | 'SGP_API_KEY' | 'NEOSTORE_API_KEY' | 'keychain' | 'file';
 
 export interface FoundToken {
   token: string;
   source: TokenSource;
 }
 
-const ENV_TOKENS = ['SSTORE_API_TOKEN', 'CLOUDFLARE_API_TOKEN'] as const;
+/** The environment variables that carry a token for this provider, in precedence order. */
+export function tokenVariables(provider: ProviderName): TokenSource[] {
+  return ['SSTORE_API_TOKEN', PROVIDER_ENV[provider].token as TokenSource];
+}
 
 export function credentialsFile(env: NodeJS.ProcessEnv): string {
   return join(configDir(env), 'credentials.json');
@@ -46,8 +52,8 @@ function writeFile(env: NodeJS.ProcessEnv, tokens: Record<string, string>): void
   renameSync(temp, path);
 }
 
-export async function findToken(env: NodeJS.ProcessEnv, profile: string): Promise<FoundToken | undefined> {
-  for (const name of ENV_TOKENS) {
+export async function findToken(env: NodeJS.ProcessEnv, profile: string, provider: ProviderName): Promise<FoundToken | undefined> {
+  for (const name of tokenVariables(provider)) {
     const token = env[name];
     if (token) return { token, source: name };
   }

@@ -10,17 +10,43 @@ import { configDir } from './paths.ts';
  *
  * Which profile a command uses, first match wins:
  *   1. --profile NAME          2. SSTORE_PROFILE          3. the active profile (`sstore profile use`)
- *   4. SSTORE_API_URL or CLOUDFLARE_ACCOUNT_ID set: an unnamed profile "env" built from the environment (CI)
+ *   4. an unnamed profile "env" built from the environment (CI), for the provider whose account variable is set:
+ *      SGP_ACCOUNT_ID → sgp, NEOSTORE_TENANT_ID → neostore, CLOUDFLARE_ACCOUNT_ID (or SSTORE_API_URL alone) →
+ *      cloudflare; two providers' variables at once is a usage error
  *   5. `local`, the embedded store
- * Then, for any profile but `local`: SSTORE_API_URL replaces its URL, CLOUDFLARE_ACCOUNT_ID its account.
+ * Then, for any profile that is not in-process: SSTORE_API_URL replaces its URL, and the account variable of its own
+ * provider (never another's) replaces its account.
  */
 export type ProviderName = 'cloudflare' | 'sgp' | 'neostore';
 export const PROVIDERS: readonly ProviderName[] = ['cloudflare', 'sgp', 'neostore'];
 
+/** Each provider's environment: its account (or tenant) and its token. A token is only ever sent to its provider. */
+export const PROVIDER_ENV: Record<ProviderName, { account: string; token: string }> = {
+  cloudflare: { account: 'CLOUDFLARE_ACCOUNT_ID', token: 'CLOUDFLARE_API_TOKEN' },
+  sgp: { account: 'SGP_ACCOUNT_ID', token: 'SGP_API_KEY' },
+  neostore: { account: 'NEOSTORE_TENANT_ID', token: 'NEOSTORE_API_KEY' },
+};
+
+export const CLOUDFLARE_DEFAULT_URL = 'https://api.cloudflare.com/client/v4';
+
+/**
+ * Where each provider's API lives. A profile URL is the root the provider's own paths go under: Cloudflare's
+ * includes `/client/v4` (as its SDK's base URL does); SGP's and Neostore's are the server root, because their paths
+ * (`/v5/sgp/secrets`, `/api/{tenant}/secrets`) start there. For a local server: `http://127.0.0.1:8787/client/v4`
+ * for cloudflare, `http://127.0.0.1:8787` for sgp and neostore.
+ */
+export const DEFAULT_URLS: Record<ProviderName, string> = {
+  cloudflare: CLOUDFLARE_DEFAULT_URL,
+  sgp: 'https://api.egp.scale.com',
+  neostore: 'https://app.neostore.cloud',
+};
+
 export interface Profile {
   name: string;
   provider: ProviderName;
-  /** API base URL; undefined for `local`, which runs in-process. */
+  /** The embedded store, in-process (`local`, and profiles added with --local). */
+  local: boolean;
+  /** API base URL; undefined for in-process profiles. */
   url: string | undefined;
   /** Account id (or SGP account, Neostore tenant). */
   account: string | undefined;
@@ -37,13 +63,14 @@ export interface ResolvedProfile extends Profile {
 
 export const LOCAL_PROFILE = 'local';
 export const ENV_PROFILE = 'env';
-export const CLOUDFLARE_DEFAULT_URL = 'https://api.cloudflare.com/client/v4';
 
 interface StoredProfile {
   provider: ProviderName;
-  url: string;
+  /** Absent for in-process profiles. */
+  url?: string;
   account: string;
   store?: string;
+  local?: boolean;
 }
 
 interface ConfigFile {
@@ -73,11 +100,24 @@ async function readConfig(env: NodeJS.ProcessEnv): Promise<ConfigFile> {
 }
 
 export function localProfile(): Profile {
-  return { name: LOCAL_PROFILE, provider: 'cloudflare', url: undefined, account: undefined, store: undefined };
+  return { name: LOCAL_PROFILE, provider: 'cloudflare', local: true, url: undefined, account: undefined, store: undefined };
 }
 
 function fromStored(name: string, stored: StoredProfile): Profile {
-  return { name, provider: stored.provider, url: stored.url, account: stored.account, store: stored.store };
+  const local = stored.local === true;
+  return { name, provider: stored.provider, local, url: local ? undefined : stored.url, account: stored.account, store: stored.store };
+}
+
+/** The provider the environment names (step 4 above), or undefined. */
+function environmentProvider(env: NodeJS.ProcessEnv): ProviderName | undefined {
+  const named = PROVIDERS.filter((p) => env[PROVIDER_ENV[p].account]);
+  if (named.length > 1) {
+    throw new SstoreError('usage', `the environment names several providers (${named.map((p) => PROVIDER_ENV[p].account).join(', ')})`, {
+      reason: 'environment_ambiguous',
+      hint: 'unset all but one, or choose a profile with --profile or SSTORE_PROFILE',
+    });
+  }
+  return named[0] ?? (env.SSTORE_API_URL ? 'cloudflare' : undefined);
 }
 
 export async function listProfiles(env: NodeJS.ProcessEnv): Promise<{ profiles: Profile[]; active: string }> {
@@ -108,21 +148,23 @@ export async function resolveProfile(env: NodeJS.ProcessEnv, flag: string | unde
   } else if (config?.active) {
     profile = await getProfile(env, config.active);
     selectedBy = 'active';
-  } else if (env.SSTORE_API_URL || env.CLOUDFLARE_ACCOUNT_ID) {
-    profile = { name: ENV_PROFILE, provider: 'cloudflare', url: CLOUDFLARE_DEFAULT_URL, account: undefined, store: undefined };
-    selectedBy = 'environment';
   } else {
-    return { ...localProfile(), selectedBy: 'default', overridden: [] };
+    const provider = environmentProvider(env);
+    if (!provider) return { ...localProfile(), selectedBy: 'default', overridden: [] };
+    profile = { name: ENV_PROFILE, provider, local: false, url: DEFAULT_URLS[provider], account: undefined, store: undefined };
+    selectedBy = 'environment';
   }
   const overridden: string[] = [];
-  if (profile.name !== LOCAL_PROFILE) {
+  if (!profile.local) {
     if (env.SSTORE_API_URL) {
       profile = { ...profile, url: env.SSTORE_API_URL };
       overridden.push('url (SSTORE_API_URL)');
     }
-    if (env.CLOUDFLARE_ACCOUNT_ID) {
-      profile = { ...profile, account: env.CLOUDFLARE_ACCOUNT_ID };
-      overridden.push('account (CLOUDFLARE_ACCOUNT_ID)');
+    const accountVar = PROVIDER_ENV[profile.provider].account;
+    const account = env[accountVar];
+    if (account) {
+      profile = { ...profile, account };
+      overridden.push(`account (${accountVar})`);
     }
   }
   return { ...profile, selectedBy, overridden };
@@ -139,12 +181,20 @@ export function checkProfileName(name: string): void {
   }
 }
 
-export async function saveProfile(env: NodeJS.ProcessEnv, profile: Profile & { url: string; account: string }): Promise<boolean> {
+/** A remote profile needs its URL; an in-process one has none. */
+export async function saveProfile(env: NodeJS.ProcessEnv, profile: Profile & { account: string }): Promise<boolean> {
   checkProfileName(profile.name);
+  if (!profile.local && profile.url === undefined) throw new SstoreError('usage', `profile "${profile.name}" needs a URL`, { reason: 'url_missing' });
   const conf = await openConf(env);
   const key = `profiles.${profile.name}` as const;
   const existed = conf.has(key);
-  conf.set(key, { provider: profile.provider, url: profile.url, account: profile.account, ...(profile.store !== undefined && { store: profile.store }) });
+  const stored: StoredProfile = {
+    provider: profile.provider,
+    ...(profile.local ? { local: true } : { url: profile.url! }),
+    account: profile.account,
+    ...(profile.store !== undefined && { store: profile.store }),
+  };
+  conf.set(key, stored);
   return existed;
 }
 

@@ -29,11 +29,17 @@ export interface HttpClientOptions {
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** Per-request headers (e.g. Neostore's `Accept: text/plain` for a raw value). */
+  headers?: Record<string, string>;
+  /** The body as text, unparsed, whatever its type (a success only; error bodies are still parsed for errorFor). */
+  text?: boolean;
 }
 
 export interface HttpResponse {
   status: number;
   body: unknown;
+  /** The response's Content-Type, or null. */
+  contentType: string | null;
 }
 
 export interface HttpClient {
@@ -59,7 +65,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       method,
       ...(request.query && { query: dropUndefined(request.query) }),
       ...(request.body !== undefined && { body: request.body as Record<string, unknown> }),
-      headers: { 'user-agent': USER_AGENT, accept: 'application/json', ...options.headers },
+      headers: { 'user-agent': USER_AGENT, accept: 'application/json', ...options.headers, ...request.headers },
+      ...(request.text && { responseType: 'text' as const }),
       timeout: options.timeoutMs,
       retry: false,
       ignoreResponseError: true,
@@ -90,8 +97,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         const ms = Math.round(performance.now() - started);
         options.log?.(`${method} ${shown} → ${response.status} (${ms} ms)`);
-        const body = response._data;
-        if (response.ok && !isFailedEnvelope(body)) return { status: response.status, body };
+        const contentType = response.headers.get('content-type');
+        const body = request.text && !response.ok ? parseJsonText(response._data, contentType) : response._data;
+        if (response.ok && (request.text || !isFailedEnvelope(body))) return { status: response.status, body, contentType };
         const retryable = response.status === 429 || response.status >= 500;
         if (retryable && n < retries && (IDEMPOTENT.has(method) || response.status === 429)) {
           const after = retryAfterMs(response.headers.get('retry-after'));
@@ -102,6 +110,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
     },
   };
+}
+
+const JSON_TYPE = /^(application\/([\w.+-]*\+)?json|text\/json)\s*(;|$)/i;
+
+/** Whether a Content-Type carries JSON (`application/json`, `application/problem+json`, `text/json`). */
+export function isJsonType(contentType: string | null): boolean {
+  return contentType !== null && JSON_TYPE.test(contentType);
+}
+
+/** A text body parsed as JSON when its type says so; otherwise (or when it does not parse) the text itself. */
+function parseJsonText(body: unknown, contentType: string | null): unknown {
+  if (typeof body !== 'string' || !isJsonType(contentType)) return body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
 }
 
 function isFailedEnvelope(body: unknown): boolean {

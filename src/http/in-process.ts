@@ -4,7 +4,8 @@ import type { FetchFn } from './client.ts';
 /** The account of the embedded store: any 32-hex id works there; this one reads as "local". */
 export const LOCAL_ACCOUNT_ID = '10ca1000000000000000000000000000';
 /** Never resolved: requests go to the app's fetch handler, not to a socket. */
-export const IN_PROCESS_BASE_URL = 'http://sstore.in-process/client/v4';
+export const IN_PROCESS_ORIGIN = 'http://sstore.in-process';
+export const IN_PROCESS_BASE_URL = `${IN_PROCESS_ORIGIN}/client/v4`;
 
 export interface InProcessTransport {
   fetch: FetchFn;

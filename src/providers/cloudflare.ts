@@ -1,7 +1,7 @@
 import { SstoreError } from '../errors.ts';
 import type { HttpClient, Query } from '../http/client.ts';
 import { paginate, type Page } from '../http/pagination.ts';
-import type { Capabilities, NewSecret, Provider, Quota, Raw, RevealedSecret, Secret, SecretPatch, SecretQuery, Store } from './provider.ts';
+import { unsupported, type Capabilities, type NewSecret, type Provider, type Quota, type Raw, type RevealedSecret, type Secret, type SecretPatch, type SecretQuery, type Store } from './provider.ts';
 
 export const CLOUDFLARE_API_URL = 'https://api.cloudflare.com/client/v4';
 
@@ -74,7 +74,19 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
   const account = `/accounts/${encodeURIComponent(options.accountId)}/secrets_store`;
   const store = (id: string) => `${account}/stores/${encodeURIComponent(id)}`;
   const secret = (storeId: string, id: string) => `${store(storeId)}/secrets/${encodeURIComponent(id)}`;
-  const capabilities: Capabilities = { canReveal: options.canReveal, nativeStores: true, quota: true, scopes: true, maxBatch: BATCH };
+  const capabilities: Capabilities = {
+    canReveal: options.canReveal,
+    nativeStores: true,
+    quota: true,
+    scopes: true,
+    comments: true,
+    validityWindow: false,
+    duplicate: true,
+    maxBatch: BATCH,
+  };
+  const noWindow = (what: { window?: unknown }) => {
+    if (what.window !== undefined) throw unsupported('a validity window (--not-before, --expires-on)', 'cloudflare', 'only neostore secrets have one');
+  };
 
   async function result(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, init: { query?: Query; body?: unknown } = {}) {
     return envelope((await http.request(method, path, init)).body);
@@ -138,6 +150,7 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
     },
 
     async createSecrets(storeId, secrets: NewSecret[]) {
+      secrets.forEach(noWindow);
       const created: Secret[] = [];
       for (const batch of chunks(secrets, BATCH)) {
         const body = batch.map((s) => ({ name: s.name, value: s.value, scopes: s.scopes, ...(s.comment !== undefined && { comment: s.comment }) }));
@@ -147,10 +160,12 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
     },
 
     async patchSecret(storeId, id, patch: SecretPatch) {
+      noWindow(patch);
       return secretOf(object((await result('PATCH', secret(storeId, id), { body: patch })).result));
     },
 
-    async duplicateSecret(storeId, id, copy) {
+    async duplicateSecret(storeId, id, { overwrite, ...copy }) {
+      if (overwrite) throw unsupported('overwriting with dup (--force)', 'cloudflare', 'delete the destination first: a name exists once per store');
       return secretOf(object((await result('POST', `${secret(storeId, id)}/duplicate`, { body: copy })).result));
     },
 

@@ -17,6 +17,12 @@ export interface Capabilities {
   quota: boolean;
   /** Secrets carry scopes (Cloudflare's workers, ai_gateway, …). */
   scopes: boolean;
+  /** Secrets carry a comment (Cloudflare's comment, SGP's description). Neostore: no. */
+  comments: boolean;
+  /** Secrets carry a validity window (`--not-before`, `--expires-on`): Neostore only. */
+  validityWindow: boolean;
+  /** `secrets dup`: native (Cloudflare) or emulated (Neostore: GET then PUT). SGP cannot read a value to copy it. */
+  duplicate: boolean;
   /** The most secrets one create request may carry (the array endpoint). */
   maxBatch: number;
 }
@@ -70,17 +76,38 @@ export interface SecretQuery {
   scopes?: string[];
 }
 
+/** When a secret may be read (Neostore): ISO 8601 instants in UTC; an absent end is open. */
+export interface ValidityWindow {
+  notBefore?: string;
+  expiresOn?: string;
+}
+
 export interface NewSecret {
   name: string;
   value: string;
   scopes: string[];
   comment?: string;
+  /** Only where `capabilities.validityWindow`. */
+  window?: ValidityWindow;
 }
 
 export interface SecretPatch {
   value?: string;
   scopes?: string[];
   comment?: string;
+  /**
+   * Only where `capabilities.validityWindow`. Neostore replaces a secret whole: a patch with a value and no window
+   * makes it permanent; a window without a value reads the value first (only while the secret is valid).
+   */
+  window?: ValidityWindow;
+}
+
+export interface SecretCopy {
+  name: string;
+  scopes: string[];
+  comment?: string;
+  /** Replace an existing secret of that name (Neostore, whose PUT is an upsert). Elsewhere `unsupported`. */
+  overwrite?: boolean;
 }
 
 export interface Provider {
@@ -102,11 +129,14 @@ export interface Provider {
   /** Every secret matching the query, all pages, lazily. */
   listSecrets(storeId: string, query?: SecretQuery): AsyncIterable<Secret>;
   getSecret(storeId: string, id: string): Promise<Secret>;
-  /** Creates in batches of `capabilities.maxBatch` (one request each); returns the created secrets in input order. */
+  /**
+   * Creates in batches of `capabilities.maxBatch` (one request each); returns the created secrets in input order.
+   * A name that exists is a `conflict` (Neostore checks its key list first, since its PUT would overwrite).
+   */
   createSecrets(storeId: string, secrets: NewSecret[]): Promise<Secret[]>;
   patchSecret(storeId: string, id: string, patch: SecretPatch): Promise<Secret>;
-  duplicateSecret(storeId: string, id: string, copy: { name: string; scopes: string[]; comment?: string }): Promise<Secret>;
-  /** One bulk request where the API has one. */
+  duplicateSecret(storeId: string, id: string, copy: SecretCopy): Promise<Secret>;
+  /** One bulk request where the API has one; else one request each, reporting every failure in one error. */
   deleteSecrets(storeId: string, ids: string[]): Promise<void>;
   /** Values of the given secrets. Unless `capabilities.canReveal`, throws `unsupported` before any request, even for no ids. */
   revealSecrets(storeId: string, ids: string[]): Promise<RevealedSecret[]>;

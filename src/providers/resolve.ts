@@ -60,15 +60,23 @@ export async function findSecretByName(provider: Provider, storeId: string, name
   return matches[0];
 }
 
-function notFound(ref: string, store: Store): SstoreError {
-  return new SstoreError('not_found', `no secret named "${ref}" in store "${store.name}"`, {
+function notFound(provider: Provider, ref: string, store: Store): SstoreError {
+  // Neostore lists and answers only the keys valid now: a key outside its window looks missing.
+  const window = provider.capabilities.validityWindow ? ', or it is outside its validity window (expired or not yet valid)' : '';
+  return new SstoreError('not_found', `no secret named "${ref}" in store "${store.name}"${window}`, {
     reason: 'secret_not_found',
-    hint: `list them with \`sstore secrets list --store ${store.name}\``,
+    hint: `list them with \`sstore secrets list${provider.capabilities.nativeStores ? ` --store ${store.name}` : ''}\``,
   });
+}
+
+/** A reference that is no id and no valid name cannot exist: refused (exit 2) before any request. */
+function checkRef(provider: Provider, ref: string): void {
+  if (!ID.test(ref)) provider.checkName('secret', ref);
 }
 
 /** A secret by id (32 hex) or by exact name. */
 export async function resolveSecret(provider: Provider, store: Store, ref: string): Promise<Secret> {
+  checkRef(provider, ref);
   if (ID.test(ref)) {
     try {
       return await provider.getSecret(store.id, ref);
@@ -77,13 +85,14 @@ export async function resolveSecret(provider: Provider, store: Store, ref: strin
     }
   }
   const found = await findSecretByName(provider, store.id, ref);
-  if (!found) throw notFound(ref, store);
+  if (!found) throw notFound(provider, ref, store);
   return found;
 }
 
 /** Several secrets; a few are looked up one by one, many by listing the store once. All must exist. */
 export async function resolveSecrets(provider: Provider, store: Store, refs: string[]): Promise<Secret[]> {
   const unique = [...new Set(refs)];
+  for (const ref of unique) checkRef(provider, ref);
   if (unique.length <= 5) {
     const out: Secret[] = [];
     for (const ref of unique) out.push(await resolveSecret(provider, store, ref));
@@ -95,7 +104,7 @@ export async function resolveSecrets(provider: Provider, store: Store, refs: str
     if (byId) return byId;
     const byName = all.filter((s) => s.name === ref);
     if (byName.length > 1) throw new SstoreError('usage', `several secrets are named "${ref}"`, { reason: 'ambiguous' });
-    if (!byName[0]) throw notFound(ref, store);
+    if (!byName[0]) throw notFound(provider, ref, store);
     return byName[0];
   });
 }

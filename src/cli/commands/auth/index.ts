@@ -27,11 +27,11 @@ export function registerAuth(program: Command): void {
     login,
     'sstore login --profile prod                      # hidden prompt',
     'printf %s "$CF_TOKEN" | sstore login --profile prod',
-    '# CI needs no login: SSTORE_API_TOKEN (or CLOUDFLARE_API_TOKEN) and CLOUDFLARE_ACCOUNT_ID are enough',
+    '# CI needs no login: CLOUDFLARE_API_TOKEN + CLOUDFLARE_ACCOUNT_ID, SGP_API_KEY + SGP_ACCOUNT_ID, or NEOSTORE_API_KEY + NEOSTORE_TENANT_ID',
   );
   login.action(async (_options: object, cmd: Command) => {
     const ctx = contextFor(cmd);
-    const [{ resolveProfile, LOCAL_PROFILE }, { saveToken }, { openSession }, { say }, { SstoreError }] = await Promise.all([
+    const [{ resolveProfile }, { saveToken, tokenVariables }, { openSession }, { say }, { SstoreError }] = await Promise.all([
       import('../../../config/profiles.ts'),
       import('../../../config/credentials.ts'),
       import('../../session.ts'),
@@ -39,8 +39,8 @@ export function registerAuth(program: Command): void {
       import('../../../errors.ts'),
     ]);
     const profile = await resolveProfile(ctx.io.env, ctx.globals.profile);
-    if (profile.name === LOCAL_PROFILE) {
-      throw new SstoreError('usage', 'the local profile is the embedded store: it needs no login', {
+    if (profile.local) {
+      throw new SstoreError('usage', `profile ${profile.name} is the embedded store: it needs no login`, {
         reason: 'login_local',
         hint: 'pick a profile: sstore login --profile NAME (add one with `sstore profile add`)',
       });
@@ -55,7 +55,7 @@ export function registerAuth(program: Command): void {
     const saved = await saveToken(ctx.io.env, profile.name, token);
     if (saved.where === 'file') ctx.io.err(`sstore: no usable OS keychain; the token is in ${saved.path} (readable only by you)`);
     say(ctx, `logged in: profile ${profile.name}, token checked and stored in the ${saved.where === 'keychain' ? 'OS keychain' : 'credentials file'}`);
-    for (const name of ['SSTORE_API_TOKEN', 'CLOUDFLARE_API_TOKEN']) {
+    for (const name of tokenVariables(profile.provider)) {
       if (ctx.io.env[name]) ctx.io.err(`sstore: note: ${name} is set and takes precedence over the stored token`);
     }
   });

@@ -7,7 +7,7 @@ export function registerSecretsGet(secrets: Command): void {
     .description("Show a secret's metadata; --reveal prints its value where the profile can read values back")
     .argument('<name-or-id>')
     .option('--store <store>', 'store name or id')
-    .option('--reveal', 'print the value (the embedded store and local servers; Cloudflare values are write-only)');
+    .option('--reveal', 'print the value (neostore, the embedded store and local servers; Cloudflare and SGP values are write-only)');
   examples(
     command,
     'sstore secrets get DB_PASSWORD',
@@ -37,16 +37,19 @@ export function registerSecretsGet(secrets: Command): void {
       if (ctx.globals.json) out.printJson(ctx.io, secret.raw);
       else if (ctx.globals.quiet) ctx.io.out(secret.name);
       else {
-        await out.printFields(ctx.io, [
+        // Only what the provider has: Neostore knows a key and nothing else, SGP has no scopes or status.
+        const { capabilities } = provider;
+        const fields: [string, string | undefined | false][] = [
           ['name', secret.name],
-          ['id', secret.id],
-          ['store', `${store.name} (${store.id})`],
-          ['scopes', secret.scopes.join(', ')],
-          ['comment', secret.comment],
-          ['status', secret.status ?? ''],
-          ['created', out.when(ctx.io, secret.created)],
-          ['modified', out.when(ctx.io, secret.modified)],
-        ]);
+          ['id', secret.id !== secret.name && secret.id],
+          ['store', store.id === store.name ? store.name : `${store.name} (${store.id})`],
+          ['scopes', capabilities.scopes && secret.scopes.join(', ')],
+          ['comment', capabilities.comments && secret.comment],
+          ['status', secret.status],
+          ['created', secret.created !== undefined && out.when(ctx.io, secret.created)],
+          ['modified', secret.modified !== undefined && out.when(ctx.io, secret.modified)],
+        ];
+        await out.printFields(ctx.io, fields.filter((f): f is [string, string] => typeof f[1] === 'string'));
       }
     });
   });

@@ -58,13 +58,26 @@ export function registerSecretsList(secrets: Command): void {
         ctx.io.err(options.search || options.scopes ? `no secrets match in ${where}` : `no secrets in ${where}`);
         return;
       }
+      if (!provider.capabilities.comments) {
+        // Neostore lists keys and nothing else.
+        ctx.io.out(rows.map((r) => r.secret.name).join('\n'));
+        return;
+      }
+      const scopes = provider.capabilities.scopes;
       await out.printTable(
         ctx.io,
-        [{ head: 'NAME', style: 'name' }, ...(options.all ? [{ head: 'STORE' }] : []), { head: 'SCOPES' }, { head: 'COMMENT' }, { head: 'MODIFIED', style: 'dim' }, { head: 'ID', style: 'dim' }],
+        [
+          { head: 'NAME', style: 'name' },
+          ...(options.all ? [{ head: 'STORE' }] : []),
+          ...(scopes ? [{ head: 'SCOPES' }] : []),
+          { head: 'COMMENT' },
+          { head: 'MODIFIED', style: 'dim' },
+          { head: 'ID', style: 'dim' },
+        ],
         rows.map(({ store, secret }) => [
           secret.name,
           ...(options.all ? [store.name] : []),
-          secret.scopes.join(','),
+          ...(scopes ? [secret.scopes.join(',')] : []),
           secret.comment,
           out.when(ctx.io, secret.modified),
           secret.id,

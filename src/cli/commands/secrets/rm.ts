@@ -5,7 +5,7 @@ export function registerSecretsRm(secrets: Command): void {
   const command = secrets
     .command('rm')
     .alias('delete')
-    .description('Delete one or more secrets in one bulk request (all names must exist, or nothing is deleted)')
+    .description('Delete one or more secrets (all names must exist, or nothing is deleted): one bulk request on Cloudflare, one each on sgp and neostore')
     .argument('<name-or-id...>')
     .option('--store <store>', 'store name or id')
     .option('-y, --yes', 'do not ask (required without a terminal)');

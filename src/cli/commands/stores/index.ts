@@ -11,6 +11,8 @@ export function registerStores(program: Command): void {
     const ctx = contextFor(cmd);
     const [{ withSession }, { printJson, say }] = await Promise.all([import('../../session.ts'), import('../../output.ts')]);
     await withSession(ctx, async ({ provider }) => {
+      // sgp and neostore refuse (exit 2): their one store is the account or tenant.
+      if (!provider.capabilities.nativeStores) await provider.createStore(name);
       provider.checkName('store', name);
       const store = await provider.createStore(name);
       if (ctx.globals.json) printJson(ctx.io, store.raw);
@@ -56,6 +58,8 @@ export function registerStores(program: Command): void {
       import('../../prompts.ts'),
     ]);
     await withSession(ctx, async ({ provider }) => {
+      // sgp and neostore refuse (exit 2) before asking anything: their one store is the account or tenant.
+      if (!provider.capabilities.nativeStores) await provider.deleteStore(ref, { force: false });
       const store = await resolveStore(provider, { ref, from: 'flag', createDefault: false });
       await confirmDestructive(ctx.io, options.yes === true, `Delete store ${store.name}${options.force ? ' and every secret in it' : ''}?`);
       try {
