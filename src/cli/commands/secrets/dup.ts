@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
+import { completeWith } from '../../../completion/kinds.ts';
 import { contextFor, examples } from '../../context.ts';
 import { commaList } from '../../options.ts';
 
@@ -6,7 +7,7 @@ export function registerSecretsDup(secrets: Command): void {
   const command = secrets
     .command('dup')
     .description('Copy a secret, value included, under a new name (the value never leaves the service)')
-    .argument('<name-or-id>', 'the secret to copy')
+    .addArgument(completeWith(new Argument('<name-or-id>', 'the secret to copy'), 'secret'))
     .argument('<new-name>')
     .option('--store <store>', 'store name or id')
     .option('--comment <text>', 'comment of the copy (default: the original\'s)')

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
+import { completeWith } from '../../../completion/kinds.ts';
 import { contextFor, examples } from '../../context.ts';
 
 export function registerSecretsRm(secrets: Command): void {
@@ -6,7 +7,7 @@ export function registerSecretsRm(secrets: Command): void {
     .command('rm')
     .alias('delete')
     .description('Delete one or more secrets in one bulk request (all names must exist, or nothing is deleted)')
-    .argument('<name-or-id...>')
+    .addArgument(completeWith(new Argument('<name-or-id...>'), 'secret'))
     .option('--store <store>', 'store name or id')
     .option('-y, --yes', 'do not ask (required without a terminal)');
   examples(command, 'sstore secrets rm OLD_TOKEN', 'sstore secrets rm A B C --yes', 'sstore secrets list --search TMP_ -q | xargs sstore secrets rm --yes');
