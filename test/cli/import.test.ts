@@ -41,10 +41,10 @@ test('every invalid line is reported as file:line before anything is written', a
   assert.equal(result.code, 2);
   const lines = result.stderr.trim().split('\n');
   assert.deepEqual(lines.slice(0, -1).map((l) => l.slice(0, `${path}:N`.length)), [2, 3, 4, 5, 6, 7, 8].map((n) => `${path}:${n}`));
-  assert.match(lines[2]!, /"bad-name" is not a valid variable name/);
-  assert.match(lines[3]!, /invalid secret name "N+": use letters, digits, "_" and "-" \(up to 255\)/);
-  assert.match(lines[4]!, /EMPTY: the value is empty/);
-  assert.match(lines[5]!, /BIG: the value is 70,000 bytes; the limit is 65,536/);
+  assert.match(lines[1]!, /"bad-name" is not a valid variable name/);
+  assert.match(lines[2]!, /invalid secret name "N+": use letters, digits, "_" and "-" \(up to 255\)/);
+  assert.match(lines[3]!, /EMPTY: the value is empty/);
+  assert.match(lines[4]!, /BIG: the value is 70,000 bytes; the limit is 65,536/);
   assert.match(lines.at(-1)!, /^error: .*bad\.env: 7 problems; nothing was written$/);
   assert.ok(!result.stderr.includes('never closed'), 'values are not echoed');
   assert.deepEqual(await names(env), [], 'nothing was written, not even the good line');
