@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { completeWords, formatCompletion } from '../../completion/candidates.ts';
+import { completeWith } from '../../completion/kinds.ts';
 import { createNameResolver, DEFAULT_DEADLINE_MS, type NameSource } from '../../completion/names.ts';
 import { cacheDir, configDir, dataDir } from '../../config/paths.ts';
 
@@ -31,10 +32,23 @@ function deadline(env: NodeJS.ProcessEnv): number {
 }
 
 /**
+ * The `<name-or-id>` argument of every `secrets` subcommand (get, patch, dup, rm) completes live secret names. Marked
+ * here, from the tree, so the secrets commands need no completion code of their own.
+ */
+function markSecretArguments(program: Command): void {
+  const secrets = program.commands.find((c) => c.name() === 'secrets');
+  for (const sub of secrets?.commands ?? []) {
+    const first = sub.registeredArguments[0];
+    if (first?.name() === 'name-or-id') completeWith(first, 'secret');
+  }
+}
+
+/**
  * `sstore __complete <shell> -- <words...>`: the hidden command the completion scripts call on each TAB. It never
  * prompts, never prints an error, always exits 0, and finishes within the name resolver's deadline.
  */
 export function registerComplete(program: Command, setup: CompleteSetup = {}): void {
+  markSecretArguments(program);
   program
     .command('__complete', { hidden: true })
     .argument('[shell]')

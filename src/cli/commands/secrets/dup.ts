@@ -1,5 +1,4 @@
-import { Argument, type Command } from 'commander';
-import { completeWith } from '../../../completion/kinds.ts';
+import type { Command } from 'commander';
 import { contextFor, examples } from '../../context.ts';
 import { commaList } from '../../options.ts';
 
@@ -7,7 +6,7 @@ export function registerSecretsDup(secrets: Command): void {
   const command = secrets
     .command('dup')
     .description('Copy a secret, value included, under a new name (the value never leaves the service)')
-    .addArgument(completeWith(new Argument('<name-or-id>', 'the secret to copy'), 'secret'))
+    .argument('<name-or-id>', 'the secret to copy')
     .argument('<new-name>')
     .option('--store <store>', 'store name or id')
     .option('--comment <text>', 'comment of the copy (default: the original\'s)')

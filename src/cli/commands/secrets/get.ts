@@ -1,12 +1,11 @@
-import { Argument, type Command } from 'commander';
-import { completeWith } from '../../../completion/kinds.ts';
+import type { Command } from 'commander';
 import { contextFor, examples } from '../../context.ts';
 
 export function registerSecretsGet(secrets: Command): void {
   const command = secrets
     .command('get')
     .description("Show a secret's metadata; --reveal prints its value where the profile can read values back")
-    .addArgument(completeWith(new Argument('<name-or-id>'), 'secret'))
+    .argument('<name-or-id>')
     .option('--store <store>', 'store name or id')
     .option('--reveal', 'print the value (the embedded store and local servers; Cloudflare values are write-only)');
   examples(

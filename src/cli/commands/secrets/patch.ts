@@ -1,5 +1,4 @@
-import { Argument, type Command } from 'commander';
-import { completeWith } from '../../../completion/kinds.ts';
+import type { Command } from 'commander';
 import { contextFor, examples } from '../../context.ts';
 import { commaList } from '../../options.ts';
 import { addValueOptions, hasValueFlag, type ValueFlags } from '../../value-input.ts';
@@ -14,7 +13,7 @@ export function registerSecretsPatch(secrets: Command): void {
   const command = secrets
     .command('patch')
     .description("Change a secret's value, comment or scopes (only what you give)")
-    .addArgument(completeWith(new Argument('<name-or-id>'), 'secret'))
+    .argument('<name-or-id>')
     .option('--store <store>', 'store name or id')
     .option('--comment <text>', 'new comment ("" clears it)')
     .option('--scopes <list>', 'new scopes, comma-separated (replaces the old ones)', commaList);

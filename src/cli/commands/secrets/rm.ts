@@ -1,5 +1,4 @@
-import { Argument, type Command } from 'commander';
-import { completeWith } from '../../../completion/kinds.ts';
+import type { Command } from 'commander';
 import { contextFor, examples } from '../../context.ts';
 
 export function registerSecretsRm(secrets: Command): void {
@@ -7,7 +6,7 @@ export function registerSecretsRm(secrets: Command): void {
     .command('rm')
     .alias('delete')
     .description('Delete one or more secrets in one bulk request (all names must exist, or nothing is deleted)')
-    .addArgument(completeWith(new Argument('<name-or-id...>'), 'secret'))
+    .argument('<name-or-id...>')
     .option('--store <store>', 'store name or id')
     .option('-y, --yes', 'do not ask (required without a terminal)');
   examples(command, 'sstore secrets rm OLD_TOKEN', 'sstore secrets rm A B C --yes', 'sstore secrets list --search TMP_ -q | xargs sstore secrets rm --yes');
