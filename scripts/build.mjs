@@ -22,6 +22,9 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // A native addon: its loader picks the prebuilt binary at run time.
   external: ['@napi-rs/keyring'],
+  // ofetch's Node build imports node:http, node:https and node-fetch-native (~30 ms at start-up) only to build a
+  // fallback fetch; src/http/client.ts always passes a fetch, so the platform-neutral build is enough.
+  alias: { ofetch: './node_modules/ofetch/dist/index.mjs' },
   define: { SSTORE_VERSION: JSON.stringify(pkg.version) },
   // Bundled CommonJS packages call require() for Node built-ins.
   banner: { js: "import{createRequire as __sstoreRequire}from'node:module';const require=__sstoreRequire(import.meta.url);" },

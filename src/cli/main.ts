@@ -1,10 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
+import { completeWith } from '../completion/kinds.ts';
 import { VERSION } from '../version.ts';
 import { registerAuth } from './commands/auth/index.ts';
 import { registerComplete } from './commands/complete.ts';
 import { registerCompletion } from './commands/completion.ts';
+import { registerExport } from './commands/export.ts';
+import { registerImport } from './commands/import/index.ts';
 import { registerProfile } from './commands/profile/index.ts';
 import { registerQuota } from './commands/quota/index.ts';
+import { registerRun } from './commands/run.ts';
 import { registerSecrets } from './commands/secrets/index.ts';
 import { registerServer } from './commands/server/index.ts';
 import { registerStores } from './commands/stores/index.ts';
@@ -17,7 +21,7 @@ export function buildProgram(): Command {
   const program = new Command('sstore')
     .description('Manage secrets in Cloudflare Secrets Store by name — or offline, in an encrypted embedded store (the default)')
     .version(VERSION, '-V, --version', 'print the version')
-    .option('--profile <name>', 'profile to use (default: SSTORE_PROFILE, else the active profile, else local)')
+    .addOption(completeWith(new Option('--profile <name>', 'profile to use (default: SSTORE_PROFILE, else the active profile, else local)'), 'profile'))
     .option('--json', 'machine output: JSON only on stdout')
     .option('-q, --quiet', 'print only names (lists) or nothing (actions)')
     .option('--no-color', 'no colour (also NO_COLOR)')
@@ -41,9 +45,12 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth or permission, 5 confl
   registerQuota(program);
   registerProfile(program);
   registerAuth(program);
+  registerRun(program);
+  registerExport(program);
+  registerImport(program);
   registerServer(program);
   registerCompletion(program);
-  registerComplete(program);
+  registerComplete(program, { names: async (request) => (await import('./completion-names.ts')).listNames(request) });
   return program;
 }
 
@@ -61,7 +68,8 @@ export async function main(argv: string[]): Promise<number> {
   applyExitOverride(program);
   try {
     await program.parseAsync(argv);
-    return EXIT.ok;
+    // `run` sets the child's exit code.
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; everything else commander reports is a usage error it has already printed.

@@ -15,7 +15,10 @@ export function completeWith<T extends Option | Argument>(target: T, kind: Value
   return target;
 }
 
-/** The kind set with completeWith, else `file`/`dir` when the placeholder says so (`<file>`, `<path>`, `<dir>`). */
+/**
+ * The kind set with completeWith, else what the placeholder says: `<file>`, `<path>` → file, `<dir>` → dir, and
+ * `<store>` → store (every `--store <store>` and `stores delete <store>` complete live store names).
+ */
 export function valueKind(target: Option | Argument): ValueKind | undefined {
   const marked = kinds.get(target);
   if (marked !== undefined) return marked;
@@ -23,5 +26,6 @@ export function valueKind(target: Option | Argument): ValueKind | undefined {
   if (placeholder === undefined) return undefined;
   if (/^(file|path)$/i.test(placeholder)) return 'file';
   if (/^(dir|directory|folder)$/i.test(placeholder)) return 'dir';
+  if (placeholder === 'store') return 'store';
   return undefined;
 }

@@ -180,10 +180,12 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
           hint: 'Workers read them through their binding; `sstore secrets get NAME` shows the metadata',
         });
       }
+      // One request per 100 values through the local bulk extension (`…/secrets/values?ids=`), not one per value.
       const revealed: RevealedSecret[] = [];
-      for (const id of ids) {
-        const raw = object((await result('GET', `${secret(storeId, id)}/value`)).result);
-        revealed.push({ id: String(raw.id), name: String(raw.name), value: String(raw.value) });
+      for (const batch of chunks(ids, BATCH)) {
+        for (const raw of list((await result('GET', `${store(storeId)}/secrets/values`, { query: { ids: batch.join(',') } })).result)) {
+          revealed.push({ id: String(raw.id), name: String(raw.name), value: String(raw.value) });
+        }
       }
       return revealed;
     },

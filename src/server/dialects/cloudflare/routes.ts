@@ -53,6 +53,16 @@ function accountOf(c: AppContext): string {
   return account;
 }
 
+/** Most ids one bulk reveal may name: the URL stays short (100 × 33 characters). */
+export const MAX_REVEAL_IDS = 100;
+
+function revealIds(raw: string | undefined): string[] {
+  const ids = [...new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+  if (ids.length === 0) throw new SstoreError('validation', 'ids: give one or more secret ids, comma-separated', { reason: 'invalid_query' });
+  if (ids.length > MAX_REVEAL_IDS) throw new SstoreError('validation', `ids: at most ${MAX_REVEAL_IDS} per request`, { reason: 'invalid_query' });
+  return ids;
+}
+
 export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
   const { engine } = deps;
 
@@ -143,6 +153,22 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
       await engine.deleteSecrets(store, ids);
       return c.json(success(null), 202);
     });
+
+    if (!system) {
+      // Local extension (registered before `secrets/:secret`, which would take "values" for an id): the values of
+      // up to 100 secrets in one request, for `sstore run` and `export`; `reveal` permission only.
+      app.get(`${base}/stores/:store/secrets/values`, async (c) => {
+        const store = await storeOf(c, door, 'reveal');
+        const ids = revealIds(c.req.query('ids'));
+        const revealed = [];
+        for (const id of ids) {
+          const secret = await engine.getSecret(store, id);
+          revealed.push({ id: secret.id, name: secret.name, value: (await engine.revealSecret(store, secret.id)).toString('utf8') });
+        }
+        c.header('cache-control', 'no-store');
+        return c.json(success(revealed, resultInfo(1, Math.max(1, revealed.length), revealed.length, revealed.length)));
+      });
+    }
 
     app.get(`${base}/stores/:store/secrets/:secret`, async (c) => {
       const store = await storeOf(c, door, 'read');

@@ -1,0 +1,71 @@
+import { Option, type Command } from 'commander';
+import { completeWith } from '../../completion/kinds.ts';
+import { contextFor, examples } from '../context.ts';
+import { commaList } from '../options.ts';
+
+interface RunOptions {
+  store?: string;
+  only?: string[];
+  prefix?: string;
+  mask?: boolean;
+  override?: boolean;
+}
+
+/**
+ * `sstore run -- <command...>`: the store's values as environment variables of a child process. The session (and
+ * the embedded store's database) is closed before the child starts, so a long-running child holds nothing open;
+ * sstore then only forwards signals and, with --mask, filters the child's output.
+ */
+export function registerRun(program: Command): void {
+  const command = program
+    .command('run')
+    .description("Run a command with the store's secrets as environment variables; exits with the command's exit code")
+    .usage('[options] -- <command...>')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .addOption(completeWith(new Option('--store <store>', "store name or id (default: the profile's, else the only one)"), 'store'))
+    .addOption(completeWith(new Option('--only <names>', 'comma-separated secret names: only these (each must exist)').argParser(commaList), 'secret'))
+    .option('--prefix <prefix>', 'put this before every variable name (e.g. APP_)')
+    .option('--override', 'secrets replace variables that are already set (default: the environment wins)')
+    .option('--mask', "replace every secret value in the command's stdout and stderr with *****");
+  examples(
+    command,
+    'sstore run -- npm test',
+    'sstore run --store ci --only DB_URL,API_KEY -- ./deploy.sh',
+    "sstore run --mask -- sh -c 'echo $DB_PASSWORD'        # prints *****",
+    'sstore run --prefix APP_ --override -- env',
+  );
+  command.action(async (argv: string[], options: RunOptions, cmd: Command) => {
+    const ctx = contextFor(cmd);
+    const [{ withSession, selectStore }, { requireValues, readValues }, { buildChildEnv, withColorHint }, { runCommand }, { SstoreError }] = await Promise.all([
+      import('../session.ts'),
+      import('../values.ts'),
+      import('../../run/env.ts'),
+      import('../../run/spawn.ts'),
+      import('../../errors.ts'),
+    ]);
+    const [file, ...args] = argv;
+    if (file === undefined || file === '') throw new SstoreError('usage', 'no command to run', { hint: 'sstore run -- <command...>' });
+    const entries = await withSession(ctx, async (session) => {
+      requireValues(session, 'run');
+      const store = await selectStore(ctx, session, options.store);
+      return readValues(session.provider, store, options.only);
+    });
+    const { env, injected, kept } = buildChildEnv(ctx.io.env, entries, {
+      override: options.override === true,
+      ...(options.prefix !== undefined && { prefix: options.prefix }),
+    });
+    if (ctx.globals.verbose) {
+      ctx.io.err(`sstore: set ${injected.length === 0 ? 'no variables' : injected.join(', ')}`);
+      if (kept.length > 0) ctx.io.err(`sstore: kept ${kept.join(', ')} from the environment (--override replaces them)`);
+    }
+    const mask = options.mask === true ? entries.map((e) => e.value) : [];
+    const outcome = await runCommand({
+      command: file,
+      args,
+      env: mask.length > 0 ? withColorHint(env, ctx.io.stdoutIsTTY && ctx.io.color) : env,
+      mask,
+    });
+    if (outcome.spawnError) ctx.io.err(`error: ${outcome.spawnError}`);
+    process.exitCode = outcome.exitCode;
+  });
+}

@@ -1,0 +1,45 @@
+import { SstoreError } from '../errors.ts';
+import type { Entry } from '../formats/types.ts';
+import { collect } from '../http/pagination.ts';
+import type { Provider, Store } from '../providers/provider.ts';
+import type { Session } from './session.ts';
+
+/**
+ * `run` and `export` read values back. Where the provider never returns them (Cloudflare itself) they say so in one
+ * line and exit 2, before any request: the CI story there is writing in (`put`, `import`), not reading out.
+ */
+export function requireValues(session: Session, command: string): void {
+  if (session.provider.capabilities.canReveal) return;
+  throw new SstoreError(
+    'unsupported',
+    `sstore ${command} needs secret values, and the ${session.profile.name} profile (${session.provider.name}) never returns them: use the embedded store or a local sstore server with a reveal token`,
+    { reason: 'write_only' },
+  );
+}
+
+/**
+ * The values of a store's secrets, by name, in name order. With `only`, just those names (each must exist), in the
+ * order given; nothing else is revealed.
+ */
+export async function readValues(provider: Provider, store: Store, only?: readonly string[]): Promise<Entry[]> {
+  const secrets = await collect(provider.listSecrets(store.id, { order: 'name', direction: 'asc' }));
+  let wanted = secrets;
+  if (only !== undefined && only.length > 0) {
+    const byName = new Map(secrets.map((s) => [s.name, s]));
+    const missing = only.filter((name) => !byName.has(name));
+    if (missing.length > 0) {
+      throw new SstoreError('not_found', `no secret named ${missing.map((n) => `"${n}"`).join(', ')} in store "${store.name}"`, {
+        reason: 'secret_not_found',
+        hint: `list them with \`sstore secrets list --store ${store.name}\``,
+      });
+    }
+    wanted = only.map((name) => byName.get(name)!);
+  }
+  if (wanted.length === 0) return [];
+  const revealed = new Map((await provider.revealSecrets(store.id, wanted.map((s) => s.id))).map((r) => [r.id, r.value]));
+  return wanted.map((s) => {
+    const value = revealed.get(s.id);
+    // Deleted between the list and the reveal: it is simply no longer there.
+    return value === undefined ? undefined : { name: s.name, value };
+  }).filter((e): e is Entry => e !== undefined);
+}
