@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const BENCH = new URL('.', import.meta.url).pathname;
-const SCRIPTS = ['server', 'cli-startup'];
+const SCRIPTS = ['server', 'cli-startup', 'ci'];
 const USAGE = `usage: node bench/run.mjs [--only <${SCRIPTS.join('|')}>] [arguments for the benchmark scripts]`;
 
 function parse(argv) {
