@@ -4,8 +4,8 @@
  * never opens a socket; the embedded store installs these instead (see installInProcessWeb).
  *
  * What they leave out: bodies are a string or bytes held in memory, never streamed (`body` is a one-shot stream made
- * on demand), there is no FormData, no redirects, no clone. Names, values, default content types and statuses follow
- * the Fetch standard, so the app answers as it does over HTTP.
+ * on demand), no form data (FormData only answers instanceof), no redirects, no clone. Names, values, default content
+ * types and statuses follow the Fetch standard, so the app answers as it does over HTTP.
  */
 
 type HeadersInput = LiteHeaders | Headers | Iterable<readonly [string, string]> | Record<string, string | readonly string[]>;
@@ -241,11 +241,18 @@ export class LiteResponse {
   }
 }
 
+/** ofetch asks `body instanceof FormData` of every body it sends; the embedded store takes no forms. */
+export class LiteFormData {
+  constructor() {
+    throw new TypeError('the in-process transport carries no form data');
+  }
+}
+
 /**
- * Makes Headers, Request and Response of this process the light ones, before anything touches Node's (which would
+ * Makes Headers, Request, Response and FormData of this process the light ones, before anything touches Node's (which would
  * load undici). Only a process that talks to the embedded store in-process calls this: it never uses `fetch`.
  */
 export function installInProcessWeb(): void {
   // Assigned, not defined: Object.defineProperty over Node's lazy globals loads undici all the same.
-  Object.assign(globalThis, { Headers: LiteHeaders, Request: LiteRequest, Response: LiteResponse });
+  Object.assign(globalThis, { Headers: LiteHeaders, Request: LiteRequest, Response: LiteResponse, FormData: LiteFormData });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LiteHeaders, LiteRequest, LiteResponse } from '../../src/http/in-process-web.ts';
+import { LiteFormData, LiteHeaders, LiteRequest, LiteResponse } from '../../src/http/in-process-web.ts';
 
 // The light classes stand in for Node's (undici) in the embedded store: each check runs on both and must agree.
 
@@ -76,4 +76,9 @@ test('LiteResponse: status, ok, default content type, empty bodies, as Response'
   const blob = await new LiteResponse('bytes', { headers: { 'content-type': 'application/octet-stream' } }).blob();
   assert.equal(blob.type, 'application/octet-stream');
   assert.equal(await blob.text(), 'bytes');
+});
+
+test('LiteFormData only answers instanceof: the embedded store takes no forms', () => {
+  assert.equal(({ a: 1 }) instanceof LiteFormData, false);
+  assert.throws(() => new LiteFormData(), TypeError);
 });
