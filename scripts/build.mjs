@@ -8,6 +8,26 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const staging = `dist.${process.pid}`;
 const retired = `dist.old.${process.pid}`;
 
+/**
+ * `ofetch` → only the module that defines createFetch. Its Node entry imports node:http, node:https and
+ * node-fetch-native (~30 ms) to build a fallback fetch, and even its platform-neutral entry builds a default instance
+ * from the global Headers as it loads, which makes Node load undici (~40 ms). src/http/client.ts builds its own
+ * instance with a fetch it passes, so it needs neither.
+ */
+function ofetchCore() {
+  const entry = new URL('../node_modules/ofetch/dist/index.mjs', import.meta.url);
+  const core = /import \{ c as createFetch \} from '(\.\/shared\/ofetch\.[\w-]+\.mjs)'/.exec(readFileSync(entry, 'utf8'))?.[1];
+  if (!core) throw new Error('scripts/build.mjs: ofetch no longer exports createFetch as before; update ofetchCore()');
+  const contents = `export { c as createFetch } from ${JSON.stringify(new URL(core, entry).pathname)};`;
+  return {
+    name: 'ofetch-core',
+    setup(b) {
+      b.onResolve({ filter: /^ofetch$/ }, () => ({ path: 'ofetch', namespace: 'ofetch-core' }));
+      b.onLoad({ filter: /.*/, namespace: 'ofetch-core' }, () => ({ contents, resolveDir: new URL('.', entry).pathname }));
+    },
+  };
+}
+
 await build({
   entryPoints: { sstore: 'src/cli/main.ts' },
   outdir: staging,
@@ -22,9 +42,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // A native addon: its loader picks the prebuilt binary at run time.
   external: ['@napi-rs/keyring'],
-  // ofetch's Node build imports node:http, node:https and node-fetch-native (~30 ms at start-up) only to build a
-  // fallback fetch; src/http/client.ts always passes a fetch, so the platform-neutral build is enough.
-  alias: { ofetch: './node_modules/ofetch/dist/index.mjs' },
+  plugins: [ofetchCore()],
   define: { SSTORE_VERSION: JSON.stringify(pkg.version) },
   // Bundled CommonJS packages call require() for Node built-ins.
   banner: { js: "import{createRequire as __sstoreRequire}from'node:module';const require=__sstoreRequire(import.meta.url);" },

@@ -1,23 +1,30 @@
 import { Command, CommanderError, Option } from 'commander';
 import { completeWith } from '../completion/kinds.ts';
 import { VERSION } from '../version.ts';
-import { registerAuth } from './commands/auth/index.ts';
-import { registerComplete } from './commands/complete.ts';
-import { registerCompletion } from './commands/completion.ts';
-import { registerExport } from './commands/export.ts';
-import { registerImport } from './commands/import/index.ts';
-import { registerProfile } from './commands/profile/index.ts';
-import { registerQuota } from './commands/quota/index.ts';
-import { registerRun } from './commands/run.ts';
-import { registerSecrets } from './commands/secrets/index.ts';
-import { registerServer } from './commands/server/index.ts';
-import { registerStores } from './commands/stores/index.ts';
 import { EXIT } from './exit-codes.ts';
 import { createIO } from './io.ts';
 import { positiveSeconds } from './options.ts';
 import { reportError } from './report.ts';
 
-export function buildProgram(): Command {
+/** Program options that take a value: the word after them is not a command. */
+const VALUE_OPTIONS: ReadonlySet<string> = new Set(['--profile', '--timeout']);
+
+/**
+ * `sstore --version` (no command word, no help flag) is answered by commander before any command would run, so it
+ * needs none of them: their modules are loaded only when a run can use them.
+ */
+export function versionOnly(args: readonly string[]): boolean {
+  let version = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--' || !arg.startsWith('-') || arg === '-' || arg === '-h' || arg === '--help') return false;
+    if (arg === '-V' || arg === '--version') version = true;
+    if (VALUE_OPTIONS.has(arg)) i++;
+  }
+  return version;
+}
+
+export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command('sstore')
     .description('Manage secrets in Cloudflare Secrets Store by name — or offline, in an encrypted embedded store (the default)')
     .version(VERSION, '-V, --version', 'print the version')
@@ -40,17 +47,7 @@ Examples:
 Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth or permission, 5 conflict, 6 quota or limit,
 7 network or server unreachable, 130 interrupted.`,
     );
-  registerSecrets(program);
-  registerStores(program);
-  registerQuota(program);
-  registerProfile(program);
-  registerAuth(program);
-  registerRun(program);
-  registerExport(program);
-  registerImport(program);
-  registerServer(program);
-  registerCompletion(program);
-  registerComplete(program, { names: async (request) => (await import('./completion-names.ts')).listNames(request) });
+  if (!versionOnly(args)) (await import('./commands/index.ts')).registerCommands(program);
   return program;
 }
 
@@ -64,7 +61,7 @@ function interrupted(error: unknown): boolean {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv.slice(2));
   applyExitOverride(program);
   try {
     await program.parseAsync(argv);

@@ -1,5 +1,6 @@
 import type { MasterKey } from '../engine/master-key.ts';
 import type { FetchFn } from './client.ts';
+import { installInProcessWeb, LiteRequest, type LiteRequestInit } from './in-process-web.ts';
 
 /** The account of the embedded store: any 32-hex id works there; this one reads as "local". */
 export const LOCAL_ACCOUNT_ID = '10ca1000000000000000000000000000';
@@ -16,8 +17,10 @@ export interface InProcessTransport {
 /**
  * The embedded store as a fetch function: the server's app answering in this process, trusted (the CLI already holds
  * the master key, so a token would protect nothing). The engine and the app load on the first request only.
+ * Call it before the HTTP client is made: from here on the process's Headers, Request and Response are the light ones.
  */
 export function inProcessTransport(options: { dataDir: string; env: NodeJS.ProcessEnv; onKeyCreated?: (key: MasterKey) => void }): InProcessTransport {
+  installInProcessWeb();
   let opened: Promise<{ fetch: FetchFn; close(): Promise<void> }> | undefined;
   const open = async () => {
     const [{ openEngine }, { createApp }, { trustedAuthenticator }] = await Promise.all([
@@ -32,7 +35,8 @@ export function inProcessTransport(options: { dataDir: string; env: NodeJS.Proce
     });
     const app = createApp({ engine, authenticate: trustedAuthenticator });
     return {
-      fetch: (async (input: Request | string | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as FetchFn,
+      fetch: (async (input: Request | string | URL, init?: RequestInit) =>
+        app.fetch(new LiteRequest(input as string | URL, init as LiteRequestInit) as unknown as Request)) as FetchFn,
       close: () => engine.close(),
     };
   };
