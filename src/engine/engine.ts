@@ -74,6 +74,11 @@ export class Engine {
     return this.storage.location;
   }
 
+  /** See Storage.revalidate: once per request, before it reads anything. */
+  revalidate(): void {
+    this.storage.revalidate();
+  }
+
   // ---- stores
 
   listStores(query: StoreQuery): Promise<Page<StoreRecord>> {

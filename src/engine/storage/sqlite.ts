@@ -14,6 +14,7 @@ import type {
   TokenRecord,
   Window,
 } from '../types.ts';
+import { MetadataCache } from './metadata-cache.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { AccountScope, NewSecretRow, SecretPatch, Storage } from './storage.ts';
 
@@ -163,6 +164,11 @@ class SqliteStorage implements Storage {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
   private pendingInserts: PendingInsert[] = [];
+  /** The data_version of the last `revalidate`; undefined until the first, and until then nothing is cached. */
+  private seenDataVersion: number | undefined;
+  private readonly tokens = new MetadataCache<{ token: TokenRecord; hash: Uint8Array }>(1_000);
+  private readonly stores = new MetadataCache<StoreRecord>(10_000);
+  private readonly secrets = new MetadataCache<SecretRecord>(10_000);
 
   constructor(db: DatabaseSync, location: string) {
     this.db = db;
@@ -190,6 +196,23 @@ class SqliteStorage implements Storage {
     }
   }
 
+  revalidate(): void {
+    const { data_version: version } = this.stmt('PRAGMA data_version').get() as { data_version: number };
+    if (version === this.seenDataVersion) return;
+    this.dropCaches();
+    this.seenDataVersion = version;
+  }
+
+  /**
+   * Called by every write of tokens or stores (a store's delete takes its secrets with it): this connection's own
+   * commits leave data_version as it is. Secret writes drop only the secrets they touch.
+   */
+  private dropCaches(): void {
+    this.tokens.drop();
+    this.stores.drop();
+    this.secrets.drop();
+  }
+
   async schemaVersion(): Promise<number> {
     return userVersion(this.db);
   }
@@ -197,6 +220,7 @@ class SqliteStorage implements Storage {
   async migrate(): Promise<void> {
     try {
       migrate(this.db);
+      this.dropCaches();
     } catch (error) {
       if (error instanceof SstoreError) throw error;
       throw new SstoreError('internal', `cannot migrate database ${this.location}: ${(error as Error).message}`, { cause: error });
@@ -223,15 +247,22 @@ class SqliteStorage implements Storage {
   }
 
   async getStore(namespace: Namespace, accountId: string, storeId: string): Promise<StoreRecord | undefined> {
+    const key = `${namespace}\u0000${accountId}\u0000${storeId}`;
+    const cached = this.stores.get(key);
+    if (cached) return cached;
     const row = this.stmt('SELECT * FROM stores WHERE id = ? AND namespace = ? AND account_id = ?').get(
       storeId,
       namespace,
       accountId,
     ) as Row | undefined;
-    return row ? toStore(row) : undefined;
+    if (!row) return undefined; // a miss is not cached: unknown ids would fill the cache
+    const store = Object.freeze(toStore(row));
+    if (this.seenDataVersion !== undefined) this.stores.set(key, store);
+    return store;
   }
 
   async insertStore(store: StoreRecord, maxStores: number): Promise<void> {
+    this.dropCaches();
     this.transaction(() => {
       const { n } = this.stmt('SELECT COUNT(*) AS n FROM stores WHERE namespace = ? AND account_id = ?').get(
         store.namespace,
@@ -256,6 +287,7 @@ class SqliteStorage implements Storage {
   }
 
   async deleteStore(storeId: string, force: boolean): Promise<void> {
+    this.dropCaches();
     this.transaction(() => {
       const { n } = (this.stmt('SELECT secret_count AS n FROM stores WHERE id = ?').get(storeId) as { n: number } | undefined) ?? { n: 0 };
       if (n > 0 && !force) {
@@ -347,10 +379,18 @@ class SqliteStorage implements Storage {
   }
 
   async getSecret(storeId: string, secretId: string): Promise<SecretRecord | undefined> {
+    const key = `${storeId}\u0000${secretId}`;
+    const cached = this.secrets.get(key);
+    if (cached) return cached;
     const row = this.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND id = ?`).get(storeId, secretId) as
       | Row
       | undefined;
-    return row ? toSecret(row) : undefined;
+    if (!row) return undefined; // a miss is not cached: unknown ids would fill the cache
+    const secret = toSecret(row);
+    Object.freeze(secret.scopes);
+    Object.freeze(secret);
+    if (this.seenDataVersion !== undefined) this.secrets.set(key, secret);
+    return secret;
   }
 
   async getSecretByName(storeId: string, name: string): Promise<SecretRecord | undefined> {
@@ -489,6 +529,7 @@ class SqliteStorage implements Storage {
     if (patch.notBefore !== undefined) (sets.push('not_before = ?'), params.push(patch.notBefore));
     if (patch.expiresOn !== undefined) (sets.push('expires_on = ?'), params.push(patch.expiresOn));
     if (patch.updatedBy !== undefined) (sets.push('updated_by = ?'), params.push(patch.updatedBy));
+    this.secrets.delete(`${storeId}\u0000${secretId}`);
     return this.transaction(() => {
       const { changes } = this.stmt(`UPDATE secrets SET ${sets.join(', ')} WHERE store_id = ? AND id = ?`).run(
         ...params,
@@ -501,6 +542,7 @@ class SqliteStorage implements Storage {
   }
 
   async deleteSecrets(storeId: string, secretIds: string[]): Promise<void> {
+    for (const id of secretIds) this.secrets.delete(`${storeId}\u0000${id}`);
     this.transaction(() => {
       const del = this.stmt('DELETE FROM secrets WHERE store_id = ? AND id = ?');
       const missing = [...new Set(secretIds)].filter((id) => Number(del.run(storeId, id).changes) === 0);
@@ -513,6 +555,7 @@ class SqliteStorage implements Storage {
   }
 
   async insertToken(token: TokenRecord, hash: Uint8Array, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean> {
+    this.dropCaches();
     return this.transaction(() => {
       const taken = this.stmt('SELECT id FROM tokens WHERE name = ?').get(token.name) !== undefined;
       if (taken && ifNameTaken === 'keep') return false;
@@ -539,8 +582,16 @@ class SqliteStorage implements Storage {
   }
 
   async findTokenByHash(hash: Uint8Array): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined> {
+    const key = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('base64');
+    const cached = this.tokens.get(key);
+    if (cached) return cached;
     const row = this.stmt('SELECT * FROM tokens WHERE hash = ?').get(hash) as Row | undefined;
-    return row ? { token: toToken(row), hash: row.hash as Uint8Array } : undefined;
+    if (!row) return undefined; // a miss is not cached: wrong tokens would fill the cache
+    const token = toToken(row);
+    Object.freeze(token.permissions);
+    const found = { token: Object.freeze(token), hash: row.hash as Uint8Array };
+    if (this.seenDataVersion !== undefined) this.tokens.set(key, found);
+    return found;
   }
 
   async listTokens(): Promise<TokenRecord[]> {
@@ -548,6 +599,7 @@ class SqliteStorage implements Storage {
   }
 
   async deleteToken(idOrName: string): Promise<boolean> {
+    this.dropCaches();
     const { changes } = this.stmt('DELETE FROM tokens WHERE id = ? OR name = ?').run(idOrName, idOrName);
     return Number(changes) > 0;
   }
