@@ -96,3 +96,47 @@ test('cached records are frozen, so no caller can change what the next request r
   assert.throws(() => Object.assign(read, { name: 'other' }), TypeError);
   await server.close();
 });
+
+test('offset pages stay exact while rows are added and removed, by this connection or another', async () => {
+  const { server, other } = await pair();
+  const store = await other.createStore('cloudflare', 'acct', 'main');
+  await other.createSecrets(store, Array.from({ length: 25 }, (_, i) => secret(`S${String(i).padStart(2, '0')}`)));
+  const expected = async (order: 'created' | 'name' | 'comment', direction: 'asc' | 'desc') =>
+    (await other.listSecrets({ storeId: store.id, order, direction, window: { kind: 'all' } })).items.map((s) => s.name);
+  /**
+   * Every page checked against the slice at its offset, last page first: a page read in order would itself note
+   * where the next one starts, so only out-of-order reads show whether older notes were dropped when they should be.
+   */
+  const paged = async (order: 'created' | 'name' | 'comment', direction: 'asc' | 'desc') => {
+    const whole = await expected(order, direction);
+    for (let offset = Math.floor((whole.length - 1) / 4) * 4; offset >= 0; offset -= 4) {
+      const page = await request(server, () =>
+        server.listSecrets({ storeId: store.id, order, direction, window: { kind: 'offset', offset, limit: 4 } }),
+      );
+      assert.deepEqual(page.items.map((s) => s.name), whole.slice(offset, offset + 4), `${order} ${direction} at ${offset}`);
+      assert.equal(page.hasMore, offset + 4 < whole.length);
+    }
+    return whole;
+  };
+  for (const order of ['created', 'name', 'comment'] as const) {
+    for (const direction of ['asc', 'desc'] as const) {
+      // Twice: the second walk seeks from where the first one's pages ended.
+      assert.deepEqual(await paged(order, direction), await expected(order, direction));
+      assert.deepEqual(await paged(order, direction), await expected(order, direction));
+    }
+  }
+  const all = (await other.listSecrets({ storeId: store.id, order: 'created', direction: 'asc', window: { kind: 'all' } })).items;
+  // Changes that move each later page by a different amount than they add (three out, one in).
+  await other.deleteSecrets(store, [all[1]!.id, all[9]!.id, all[15]!.id]);
+  await other.createSecrets(store, [secret('S00a')]);
+  await other.patchSecret(store, all[20]!.id, { comment: 'aaa' });
+  assert.deepEqual(await paged('created', 'desc'), await expected('created', 'desc'));
+  assert.deepEqual(await paged('comment', 'asc'), await expected('comment', 'asc'));
+  await server.deleteSecrets(store, [all[3]!.id, all[5]!.id]);
+  await server.patchSecret(store, all[4]!.id, { comment: 'zzz' });
+  for (const order of ['created', 'name', 'comment'] as const) {
+    assert.deepEqual(await paged(order, 'desc'), await expected(order, 'desc'));
+    assert.deepEqual(await paged(order, 'asc'), await expected(order, 'asc'));
+  }
+  await Promise.all([server.close(), other.close()]);
+});

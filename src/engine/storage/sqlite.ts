@@ -169,6 +169,8 @@ class SqliteStorage implements Storage {
   private readonly tokens = new MetadataCache<{ token: TokenRecord; hash: Uint8Array }>(1_000);
   private readonly stores = new MetadataCache<StoreRecord>(10_000);
   private readonly secrets = new MetadataCache<SecretRecord>(10_000);
+  /** Where offset pages end; see `offsetRows`. */
+  private readonly anchors = new MetadataCache<{ key: SQLInputValue; seq: number }>(10_000);
 
   constructor(db: DatabaseSync, location: string) {
     this.db = db;
@@ -185,6 +187,8 @@ class SqliteStorage implements Storage {
   }
 
   private transaction<T>(work: () => T): T {
+    // Any write may move rows between pages.
+    this.anchors.drop();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = work();
@@ -211,6 +215,7 @@ class SqliteStorage implements Storage {
     this.tokens.drop();
     this.stores.drop();
     this.secrets.drop();
+    this.anchors.drop();
   }
 
   async schemaVersion(): Promise<number> {
@@ -347,11 +352,7 @@ class SqliteStorage implements Storage {
       return { items: rows.map(map), total, hasMore: false };
     }
     if (window.kind === 'offset') {
-      const rows = this.stmt(`SELECT ${columns} FROM ${table} WHERE ${filter} ${orderBy(true)} LIMIT ? OFFSET ?`).all(
-        ...params,
-        window.limit,
-        window.offset,
-      ) as Row[];
+      const rows = this.offsetRows(table, columns, filter, params, orderColumn, asc, orderBy(true), window.offset, window.limit);
       return { items: rows.map(map), total, hasMore: window.offset + rows.length < total };
     }
     const forward = window.kind === 'after';
@@ -376,6 +377,48 @@ class SqliteStorage implements Storage {
     const kept = rows.slice(0, window.limit);
     if (!forward) kept.reverse();
     return { items: kept.map(map), total, hasMore };
+  }
+
+  /**
+   * One offset page. Where a page ends is remembered (its last row's sort key and seq, under the list and the next
+   * offset), so the next page seeks there through the index instead of walking `offset` entries: paging through a
+   * store, as clients do, costs the same on page 100 as on page 1. Those anchors are dropped with the other caches
+   * (another process's commit) and by every write of this connection. Without an anchor, the offset is walked over
+   * `seq` alone (a covering walk of the index, no table row read) and only the page's rows are fetched.
+   */
+  private offsetRows(
+    table: 'stores' | 'secrets',
+    columns: string,
+    filter: string,
+    params: SQLInputValue[],
+    orderColumn: string,
+    asc: boolean,
+    orderBy: string,
+    offset: number,
+    limit: number,
+  ): Row[] {
+    const list = `${table}\u0000${filter}\u0000${orderColumn}\u0000${asc}\u0000${params.join('\u0000')}\u0000`;
+    const anchor = offset > 0 ? this.anchors.get(`${list}${offset}`) : undefined;
+    const selected = `SELECT ${columns}, ${orderColumn} AS anchor_key, seq AS anchor_seq FROM ${table}`;
+    const rows = (
+      anchor
+        ? this.stmt(`${selected} WHERE ${filter} AND (${orderColumn}, seq) ${asc ? '>' : '<'} (?, ?) ${orderBy} LIMIT ?`).all(
+            ...params,
+            anchor.key,
+            anchor.seq,
+            limit,
+          )
+        : this.stmt(`${selected} WHERE seq IN (SELECT seq FROM ${table} WHERE ${filter} ${orderBy} LIMIT ? OFFSET ?) ${orderBy}`).all(
+            ...params,
+            limit,
+            offset,
+          )
+    ) as Row[];
+    const last = rows.at(-1);
+    if (last && rows.length === limit && this.seenDataVersion !== undefined) {
+      this.anchors.set(`${list}${offset + limit}`, { key: last.anchor_key as SQLInputValue, seq: last.anchor_seq as number });
+    }
+    return rows;
   }
 
   async getSecret(storeId: string, secretId: string): Promise<SecretRecord | undefined> {
