@@ -1,5 +1,5 @@
 import { chmodSync, existsSync } from 'node:fs';
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import { SstoreError } from '../../errors.ts';
 import type {
   Namespace,
@@ -19,6 +19,17 @@ import { MIGRATIONS } from './migrations.ts';
 import type { AccountScope, NewSecretRow, SecretPatch, Storage } from './storage.ts';
 
 type Row = Record<string, SQLInputValue>;
+/**
+ * A row as an array, in the order of its SELECT: what store and secret reads use. node:sqlite builds a row object
+ * property by property, and reading those objects back is slow; arrays halve the cost of a page of 100.
+ */
+type Values = SQLOutputValue[];
+
+/** A statement made with setReturnArrays(true), typed as such. */
+interface ArrayStatement {
+  get(...params: SQLInputValue[]): Values | undefined;
+  all(...params: SQLInputValue[]): Values[];
+}
 
 const BUSY_TIMEOUT_MS = 10_000;
 
@@ -108,32 +119,39 @@ function decodeScopes(text: string): string[] {
   return text.split(',').filter((s) => s.length > 0);
 }
 
-function toSecret(row: Row): SecretRecord {
+const SECRET_COLUMNS =
+  'id, store_id, name, comment, scopes, status, not_before, expires_on, created, modified, created_by, updated_by';
+
+/** A row of SECRET_COLUMNS. */
+function toSecret(row: Values): SecretRecord {
   return {
-    id: row.id as string,
-    storeId: row.store_id as string,
-    name: row.name as string,
-    comment: (row.comment as string | null) ?? null,
-    scopes: decodeScopes(row.scopes as string),
-    status: row.status as SecretStatus,
-    notBefore: (row.not_before as number | null) ?? null,
-    expiresOn: (row.expires_on as number | null) ?? null,
-    created: row.created as number,
-    modified: row.modified as number,
-    createdBy: (row.created_by as string | null) ?? null,
-    updatedBy: (row.updated_by as string | null) ?? null,
+    id: row[0] as string,
+    storeId: row[1] as string,
+    name: row[2] as string,
+    comment: (row[3] as string | null) ?? null,
+    scopes: decodeScopes(row[4] as string),
+    status: row[5] as SecretStatus,
+    notBefore: (row[6] as number | null) ?? null,
+    expiresOn: (row[7] as number | null) ?? null,
+    created: row[8] as number,
+    modified: row[9] as number,
+    createdBy: (row[10] as string | null) ?? null,
+    updatedBy: (row[11] as string | null) ?? null,
   };
 }
 
-function toStore(row: Row): StoreRecord {
+const STORE_COLUMNS = 'id, namespace, account_id, name, managed_by, created, modified';
+
+/** A row of STORE_COLUMNS. */
+function toStore(row: Values): StoreRecord {
   return {
-    id: row.id as string,
-    namespace: row.namespace as Namespace,
-    accountId: row.account_id as string,
-    name: row.name as string,
-    managedBy: (row.managed_by as string | null) ?? null,
-    created: row.created as number,
-    modified: row.modified as number,
+    id: row[0] as string,
+    namespace: row[1] as Namespace,
+    accountId: row[2] as string,
+    name: row[3] as string,
+    managedBy: (row[4] as string | null) ?? null,
+    created: row[5] as number,
+    modified: row[6] as number,
   };
 }
 
@@ -148,9 +166,6 @@ function toToken(row: Row): TokenRecord {
   };
 }
 
-const SECRET_COLUMNS =
-  'id, store_id, name, comment, scopes, status, not_before, expires_on, created, modified, created_by, updated_by';
-
 interface PendingInsert {
   rows: NewSecretRow[];
   scope: AccountScope;
@@ -163,6 +178,7 @@ class SqliteStorage implements Storage {
   readonly location: string;
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
+  private readonly arrayStatements = new Map<string, ArrayStatement>();
   private pendingInserts: PendingInsert[] = [];
   /** The data_version of the last `revalidate`; undefined until the first, and until then nothing is cached. */
   private seenDataVersion: number | undefined;
@@ -182,6 +198,18 @@ class SqliteStorage implements Storage {
     if (!statement) {
       statement = this.db.prepare(sql);
       this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** A statement whose rows are arrays (see Values). */
+  private rows(sql: string): ArrayStatement {
+    let statement = this.arrayStatements.get(sql);
+    if (!statement) {
+      const prepared = this.db.prepare(sql);
+      prepared.setReturnArrays(true);
+      statement = prepared as unknown as ArrayStatement;
+      this.arrayStatements.set(sql, statement);
     }
     return statement;
   }
@@ -248,18 +276,18 @@ class SqliteStorage implements Storage {
       where.push('managed_by = ?');
       params.push(query.managedBy);
     }
-    return this.page('stores', '*', where, params, STORE_ORDER_COLUMN[query.order], query.direction, query.window, toStore);
+    return this.page('stores', STORE_COLUMNS, where, params, STORE_ORDER_COLUMN[query.order], query.direction, query.window, toStore);
   }
 
   async getStore(namespace: Namespace, accountId: string, storeId: string): Promise<StoreRecord | undefined> {
     const key = `${namespace}\u0000${accountId}\u0000${storeId}`;
     const cached = this.stores.get(key);
     if (cached) return cached;
-    const row = this.stmt('SELECT * FROM stores WHERE id = ? AND namespace = ? AND account_id = ?').get(
+    const row = this.rows(`SELECT ${STORE_COLUMNS} FROM stores WHERE id = ? AND namespace = ? AND account_id = ?`).get(
       storeId,
       namespace,
       accountId,
-    ) as Row | undefined;
+    );
     if (!row) return undefined; // a miss is not cached: unknown ids would fill the cache
     const store = Object.freeze(toStore(row));
     if (this.seenDataVersion !== undefined) this.stores.set(key, store);
@@ -336,7 +364,7 @@ class SqliteStorage implements Storage {
     orderColumn: string,
     direction: SortDirection,
     window: Window,
-    map: (row: Row) => T,
+    map: (row: Values) => T,
     knownTotal?: number,
   ): Page<T> {
     const filter = where.join(' AND ');
@@ -348,7 +376,7 @@ class SqliteStorage implements Storage {
       return `ORDER BY ${orderColumn} ${dir}, seq ${dir}`;
     };
     if (window.kind === 'all') {
-      const rows = this.stmt(`SELECT ${columns} FROM ${table} WHERE ${filter} ${orderBy(true)}`).all(...params) as Row[];
+      const rows = this.rows(`SELECT ${columns} FROM ${table} WHERE ${filter} ${orderBy(true)}`).all(...params);
       return { items: rows.map(map), total, hasMore: false };
     }
     if (window.kind === 'offset') {
@@ -364,15 +392,15 @@ class SqliteStorage implements Storage {
         ...params,
       ) as { k: SQLInputValue; seq: number } | undefined;
       if (!cursor) throw new SstoreError('validation', `cursor "${window.cursorId}" is not an item of this list`, { reason: 'invalid_cursor' });
-      const op = forward === asc ? '>' : '<';
-      keyset = ` AND (${orderColumn} ${op} ? OR (${orderColumn} = ? AND seq ${op} ?))`;
-      keysetParams.push(cursor.k, cursor.k, cursor.seq);
+      // A row value, so that SQLite seeks on the index instead of filtering from the start of the list.
+      keyset = ` AND (${orderColumn}, seq) ${forward === asc ? '>' : '<'} (?, ?)`;
+      keysetParams.push(cursor.k, cursor.seq);
     }
-    const rows = this.stmt(`SELECT ${columns} FROM ${table} WHERE ${filter}${keyset} ${orderBy(forward)} LIMIT ?`).all(
+    const rows = this.rows(`SELECT ${columns} FROM ${table} WHERE ${filter}${keyset} ${orderBy(forward)} LIMIT ?`).all(
       ...params,
       ...keysetParams,
       window.limit + 1,
-    ) as Row[];
+    );
     const hasMore = rows.length > window.limit;
     const kept = rows.slice(0, window.limit);
     if (!forward) kept.reverse();
@@ -396,27 +424,28 @@ class SqliteStorage implements Storage {
     orderBy: string,
     offset: number,
     limit: number,
-  ): Row[] {
+  ): Values[] {
     const list = `${table}\u0000${filter}\u0000${orderColumn}\u0000${asc}\u0000${params.join('\u0000')}\u0000`;
     const anchor = offset > 0 ? this.anchors.get(`${list}${offset}`) : undefined;
     const selected = `SELECT ${columns}, ${orderColumn} AS anchor_key, seq AS anchor_seq FROM ${table}`;
     const rows = (
       anchor
-        ? this.stmt(`${selected} WHERE ${filter} AND (${orderColumn}, seq) ${asc ? '>' : '<'} (?, ?) ${orderBy} LIMIT ?`).all(
+        ? this.rows(`${selected} WHERE ${filter} AND (${orderColumn}, seq) ${asc ? '>' : '<'} (?, ?) ${orderBy} LIMIT ?`).all(
             ...params,
             anchor.key,
             anchor.seq,
             limit,
           )
-        : this.stmt(`${selected} WHERE seq IN (SELECT seq FROM ${table} WHERE ${filter} ${orderBy} LIMIT ? OFFSET ?) ${orderBy}`).all(
+        : this.rows(`${selected} WHERE seq IN (SELECT seq FROM ${table} WHERE ${filter} ${orderBy} LIMIT ? OFFSET ?) ${orderBy}`).all(
             ...params,
             limit,
             offset,
           )
-    ) as Row[];
+    );
     const last = rows.at(-1);
     if (last && rows.length === limit && this.seenDataVersion !== undefined) {
-      this.anchors.set(`${list}${offset + limit}`, { key: last.anchor_key as SQLInputValue, seq: last.anchor_seq as number });
+      // anchor_key and anchor_seq are the last two values of a row; the mapping reads only the columns before them.
+      this.anchors.set(`${list}${offset + limit}`, { key: last.at(-2) as SQLInputValue, seq: last.at(-1) as number });
     }
     return rows;
   }
@@ -425,9 +454,7 @@ class SqliteStorage implements Storage {
     const key = `${storeId}\u0000${secretId}`;
     const cached = this.secrets.get(key);
     if (cached) return cached;
-    const row = this.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND id = ?`).get(storeId, secretId) as
-      | Row
-      | undefined;
+    const row = this.rows(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND id = ?`).get(storeId, secretId);
     if (!row) return undefined; // a miss is not cached: unknown ids would fill the cache
     const secret = toSecret(row);
     Object.freeze(secret.scopes);
@@ -437,9 +464,7 @@ class SqliteStorage implements Storage {
   }
 
   async getSecretByName(storeId: string, name: string): Promise<SecretRecord | undefined> {
-    const row = this.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND name = ?`).get(storeId, name) as
-      | Row
-      | undefined;
+    const row = this.rows(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND name = ?`).get(storeId, name);
     return row ? toSecret(row) : undefined;
   }
 
@@ -580,7 +605,7 @@ class SqliteStorage implements Storage {
         secretId,
       );
       if (Number(changes) === 0) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
-      return toSecret(this.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(secretId) as Row);
+      return toSecret(this.rows(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(secretId)!);
     });
   }
 
