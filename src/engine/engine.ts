@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SstoreError } from '../errors.ts';
 import { nowMicros } from './clock.ts';
 import { type Cipher, secretAad } from './crypto.ts';
@@ -48,7 +48,7 @@ export interface TokenSpec {
 export const TOKEN_PREFIX = 'sst_';
 
 export function hashToken(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  return hash('sha256', token, 'buffer'); // one-shot: no Hash object per request
 }
 
 /** The name of the one store that stands for an SGP account or a Neostore tenant. */
@@ -72,6 +72,11 @@ export class Engine {
 
   get location(): string {
     return this.storage.location;
+  }
+
+  /** See Storage.revalidate: once per request, before it reads anything. */
+  revalidate(): void {
+    this.storage.revalidate();
   }
 
   // ---- stores

@@ -56,6 +56,13 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
+  // After /healthz (which reads nothing), before every route that does: cached tokens, stores and secrets stay as
+  // fresh as the database, whoever changed it.
+  app.use('*', (_c, next) => {
+    options.engine.revalidate();
+    return next();
+  });
+
   for (const dialect of DIALECTS) dialect.mount(app, deps);
 
   app.notFound((c) => dialectFor(c).notFoundResponse(c));

@@ -44,10 +44,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   try {
     const newRootToken = await ensureRootToken(engine, options.rootToken);
+    const accessLog = batchedLines(options.err);
     const app = createApp({
       engine,
       authenticate: tokenAuthenticator(engine),
-      accessLog: options.err,
+      accessLog: accessLog.write,
       onInternalError: (error) => options.err(`sstore: internal error: ${error instanceof Error ? error.message : String(error)}`),
     });
     const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port });
@@ -86,7 +87,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             resolve();
           });
           if ('closeIdleConnections' in server) server.closeIdleConnections();
-        }).then(() => engine.close());
+        }).then(() => {
+          accessLog.flush();
+          return engine.close();
+        });
         return closing;
       },
     };
@@ -94,6 +98,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await engine.close();
     throw error;
   }
+}
+
+/**
+ * Access-log lines gathered over one turn of the event loop and written together: one write(2) for a burst of
+ * requests instead of one each (stderr to a file or a pipe is a synchronous write, a tenth of a GET's cost).
+ */
+function batchedLines(write: (text: string) => void): { write: (line: string) => void; flush: () => void } {
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length === 0) return;
+    const text = lines.join('\n');
+    lines = [];
+    write(text);
+  };
+  return {
+    write(line) {
+      if (lines.push(line) === 1) setImmediate(flush);
+    },
+    flush,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { chmodSync, existsSync } from 'node:fs';
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import { SstoreError } from '../../errors.ts';
 import type {
   Namespace,
@@ -14,10 +14,22 @@ import type {
   TokenRecord,
   Window,
 } from '../types.ts';
+import { MetadataCache } from './metadata-cache.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { AccountScope, NewSecretRow, SecretPatch, Storage } from './storage.ts';
 
 type Row = Record<string, SQLInputValue>;
+/**
+ * A row as an array, in the order of its SELECT: what store and secret reads use. node:sqlite builds a row object
+ * property by property, and reading those objects back is slow; arrays halve the cost of a page of 100.
+ */
+type Values = SQLOutputValue[];
+
+/** A statement made with setReturnArrays(true), typed as such. */
+interface ArrayStatement {
+  get(...params: SQLInputValue[]): Values | undefined;
+  all(...params: SQLInputValue[]): Values[];
+}
 
 const BUSY_TIMEOUT_MS = 10_000;
 
@@ -107,32 +119,39 @@ function decodeScopes(text: string): string[] {
   return text.split(',').filter((s) => s.length > 0);
 }
 
-function toSecret(row: Row): SecretRecord {
+const SECRET_COLUMNS =
+  'id, store_id, name, comment, scopes, status, not_before, expires_on, created, modified, created_by, updated_by';
+
+/** A row of SECRET_COLUMNS. */
+function toSecret(row: Values): SecretRecord {
   return {
-    id: row.id as string,
-    storeId: row.store_id as string,
-    name: row.name as string,
-    comment: (row.comment as string | null) ?? null,
-    scopes: decodeScopes(row.scopes as string),
-    status: row.status as SecretStatus,
-    notBefore: (row.not_before as number | null) ?? null,
-    expiresOn: (row.expires_on as number | null) ?? null,
-    created: row.created as number,
-    modified: row.modified as number,
-    createdBy: (row.created_by as string | null) ?? null,
-    updatedBy: (row.updated_by as string | null) ?? null,
+    id: row[0] as string,
+    storeId: row[1] as string,
+    name: row[2] as string,
+    comment: (row[3] as string | null) ?? null,
+    scopes: decodeScopes(row[4] as string),
+    status: row[5] as SecretStatus,
+    notBefore: (row[6] as number | null) ?? null,
+    expiresOn: (row[7] as number | null) ?? null,
+    created: row[8] as number,
+    modified: row[9] as number,
+    createdBy: (row[10] as string | null) ?? null,
+    updatedBy: (row[11] as string | null) ?? null,
   };
 }
 
-function toStore(row: Row): StoreRecord {
+const STORE_COLUMNS = 'id, namespace, account_id, name, managed_by, created, modified';
+
+/** A row of STORE_COLUMNS. */
+function toStore(row: Values): StoreRecord {
   return {
-    id: row.id as string,
-    namespace: row.namespace as Namespace,
-    accountId: row.account_id as string,
-    name: row.name as string,
-    managedBy: (row.managed_by as string | null) ?? null,
-    created: row.created as number,
-    modified: row.modified as number,
+    id: row[0] as string,
+    namespace: row[1] as Namespace,
+    accountId: row[2] as string,
+    name: row[3] as string,
+    managedBy: (row[4] as string | null) ?? null,
+    created: row[5] as number,
+    modified: row[6] as number,
   };
 }
 
@@ -147,9 +166,6 @@ function toToken(row: Row): TokenRecord {
   };
 }
 
-const SECRET_COLUMNS =
-  'id, store_id, name, comment, scopes, status, not_before, expires_on, created, modified, created_by, updated_by';
-
 interface PendingInsert {
   rows: NewSecretRow[];
   scope: AccountScope;
@@ -162,7 +178,15 @@ class SqliteStorage implements Storage {
   readonly location: string;
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
+  private readonly arrayStatements = new Map<string, ArrayStatement>();
   private pendingInserts: PendingInsert[] = [];
+  /** The data_version of the last `revalidate`; undefined until the first, and until then nothing is cached. */
+  private seenDataVersion: number | undefined;
+  private readonly tokens = new MetadataCache<{ token: TokenRecord; hash: Uint8Array }>(1_000);
+  private readonly stores = new MetadataCache<StoreRecord>(10_000);
+  private readonly secrets = new MetadataCache<SecretRecord>(10_000);
+  /** Where offset pages end; see `offsetRows`. */
+  private readonly anchors = new MetadataCache<{ key: SQLInputValue; seq: number }>(10_000);
 
   constructor(db: DatabaseSync, location: string) {
     this.db = db;
@@ -178,7 +202,21 @@ class SqliteStorage implements Storage {
     return statement;
   }
 
+  /** A statement whose rows are arrays (see Values). */
+  private rows(sql: string): ArrayStatement {
+    let statement = this.arrayStatements.get(sql);
+    if (!statement) {
+      const prepared = this.db.prepare(sql);
+      prepared.setReturnArrays(true);
+      statement = prepared as unknown as ArrayStatement;
+      this.arrayStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private transaction<T>(work: () => T): T {
+    // Any write may move rows between pages.
+    this.anchors.drop();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = work();
@@ -190,6 +228,24 @@ class SqliteStorage implements Storage {
     }
   }
 
+  revalidate(): void {
+    const { data_version: version } = this.stmt('PRAGMA data_version').get() as { data_version: number };
+    if (version === this.seenDataVersion) return;
+    this.dropCaches();
+    this.seenDataVersion = version;
+  }
+
+  /**
+   * Called by every write of tokens or stores (a store's delete takes its secrets with it): this connection's own
+   * commits leave data_version as it is. Secret writes drop only the secrets they touch.
+   */
+  private dropCaches(): void {
+    this.tokens.drop();
+    this.stores.drop();
+    this.secrets.drop();
+    this.anchors.drop();
+  }
+
   async schemaVersion(): Promise<number> {
     return userVersion(this.db);
   }
@@ -197,6 +253,7 @@ class SqliteStorage implements Storage {
   async migrate(): Promise<void> {
     try {
       migrate(this.db);
+      this.dropCaches();
     } catch (error) {
       if (error instanceof SstoreError) throw error;
       throw new SstoreError('internal', `cannot migrate database ${this.location}: ${(error as Error).message}`, { cause: error });
@@ -219,19 +276,26 @@ class SqliteStorage implements Storage {
       where.push('managed_by = ?');
       params.push(query.managedBy);
     }
-    return this.page('stores', '*', where, params, STORE_ORDER_COLUMN[query.order], query.direction, query.window, toStore);
+    return this.page('stores', STORE_COLUMNS, where, params, STORE_ORDER_COLUMN[query.order], query.direction, query.window, toStore);
   }
 
   async getStore(namespace: Namespace, accountId: string, storeId: string): Promise<StoreRecord | undefined> {
-    const row = this.stmt('SELECT * FROM stores WHERE id = ? AND namespace = ? AND account_id = ?').get(
+    const key = `${namespace}\u0000${accountId}\u0000${storeId}`;
+    const cached = this.stores.get(key);
+    if (cached) return cached;
+    const row = this.rows(`SELECT ${STORE_COLUMNS} FROM stores WHERE id = ? AND namespace = ? AND account_id = ?`).get(
       storeId,
       namespace,
       accountId,
-    ) as Row | undefined;
-    return row ? toStore(row) : undefined;
+    );
+    if (!row) return undefined; // a miss is not cached: unknown ids would fill the cache
+    const store = Object.freeze(toStore(row));
+    if (this.seenDataVersion !== undefined) this.stores.set(key, store);
+    return store;
   }
 
   async insertStore(store: StoreRecord, maxStores: number): Promise<void> {
+    this.dropCaches();
     this.transaction(() => {
       const { n } = this.stmt('SELECT COUNT(*) AS n FROM stores WHERE namespace = ? AND account_id = ?').get(
         store.namespace,
@@ -256,6 +320,7 @@ class SqliteStorage implements Storage {
   }
 
   async deleteStore(storeId: string, force: boolean): Promise<void> {
+    this.dropCaches();
     this.transaction(() => {
       const { n } = (this.stmt('SELECT secret_count AS n FROM stores WHERE id = ?').get(storeId) as { n: number } | undefined) ?? { n: 0 };
       if (n > 0 && !force) {
@@ -299,7 +364,7 @@ class SqliteStorage implements Storage {
     orderColumn: string,
     direction: SortDirection,
     window: Window,
-    map: (row: Row) => T,
+    map: (row: Values) => T,
     knownTotal?: number,
   ): Page<T> {
     const filter = where.join(' AND ');
@@ -311,15 +376,11 @@ class SqliteStorage implements Storage {
       return `ORDER BY ${orderColumn} ${dir}, seq ${dir}`;
     };
     if (window.kind === 'all') {
-      const rows = this.stmt(`SELECT ${columns} FROM ${table} WHERE ${filter} ${orderBy(true)}`).all(...params) as Row[];
+      const rows = this.rows(`SELECT ${columns} FROM ${table} WHERE ${filter} ${orderBy(true)}`).all(...params);
       return { items: rows.map(map), total, hasMore: false };
     }
     if (window.kind === 'offset') {
-      const rows = this.stmt(`SELECT ${columns} FROM ${table} WHERE ${filter} ${orderBy(true)} LIMIT ? OFFSET ?`).all(
-        ...params,
-        window.limit,
-        window.offset,
-      ) as Row[];
+      const rows = this.offsetRows(table, columns, filter, params, orderColumn, asc, orderBy(true), window.offset, window.limit);
       return { items: rows.map(map), total, hasMore: window.offset + rows.length < total };
     }
     const forward = window.kind === 'after';
@@ -331,32 +392,79 @@ class SqliteStorage implements Storage {
         ...params,
       ) as { k: SQLInputValue; seq: number } | undefined;
       if (!cursor) throw new SstoreError('validation', `cursor "${window.cursorId}" is not an item of this list`, { reason: 'invalid_cursor' });
-      const op = forward === asc ? '>' : '<';
-      keyset = ` AND (${orderColumn} ${op} ? OR (${orderColumn} = ? AND seq ${op} ?))`;
-      keysetParams.push(cursor.k, cursor.k, cursor.seq);
+      // A row value, so that SQLite seeks on the index instead of filtering from the start of the list.
+      keyset = ` AND (${orderColumn}, seq) ${forward === asc ? '>' : '<'} (?, ?)`;
+      keysetParams.push(cursor.k, cursor.seq);
     }
-    const rows = this.stmt(`SELECT ${columns} FROM ${table} WHERE ${filter}${keyset} ${orderBy(forward)} LIMIT ?`).all(
+    const rows = this.rows(`SELECT ${columns} FROM ${table} WHERE ${filter}${keyset} ${orderBy(forward)} LIMIT ?`).all(
       ...params,
       ...keysetParams,
       window.limit + 1,
-    ) as Row[];
+    );
     const hasMore = rows.length > window.limit;
     const kept = rows.slice(0, window.limit);
     if (!forward) kept.reverse();
     return { items: kept.map(map), total, hasMore };
   }
 
+  /**
+   * One offset page. Where a page ends is remembered (its last row's sort key and seq, under the list and the next
+   * offset), so the next page seeks there through the index instead of walking `offset` entries: paging through a
+   * store, as clients do, costs the same on page 100 as on page 1. Those anchors are dropped with the other caches
+   * (another process's commit) and by every write of this connection. Without an anchor, the offset is walked over
+   * `seq` alone (a covering walk of the index, no table row read) and only the page's rows are fetched.
+   */
+  private offsetRows(
+    table: 'stores' | 'secrets',
+    columns: string,
+    filter: string,
+    params: SQLInputValue[],
+    orderColumn: string,
+    asc: boolean,
+    orderBy: string,
+    offset: number,
+    limit: number,
+  ): Values[] {
+    const list = `${table}\u0000${filter}\u0000${orderColumn}\u0000${asc}\u0000${params.join('\u0000')}\u0000`;
+    const anchor = offset > 0 ? this.anchors.get(`${list}${offset}`) : undefined;
+    const selected = `SELECT ${columns}, ${orderColumn} AS anchor_key, seq AS anchor_seq FROM ${table}`;
+    const rows = (
+      anchor
+        ? this.rows(`${selected} WHERE ${filter} AND (${orderColumn}, seq) ${asc ? '>' : '<'} (?, ?) ${orderBy} LIMIT ?`).all(
+            ...params,
+            anchor.key,
+            anchor.seq,
+            limit,
+          )
+        : this.rows(`${selected} WHERE seq IN (SELECT seq FROM ${table} WHERE ${filter} ${orderBy} LIMIT ? OFFSET ?) ${orderBy}`).all(
+            ...params,
+            limit,
+            offset,
+          )
+    );
+    const last = rows.at(-1);
+    if (last && rows.length === limit && this.seenDataVersion !== undefined) {
+      // anchor_key and anchor_seq are the last two values of a row; the mapping reads only the columns before them.
+      this.anchors.set(`${list}${offset + limit}`, { key: last.at(-2) as SQLInputValue, seq: last.at(-1) as number });
+    }
+    return rows;
+  }
+
   async getSecret(storeId: string, secretId: string): Promise<SecretRecord | undefined> {
-    const row = this.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND id = ?`).get(storeId, secretId) as
-      | Row
-      | undefined;
-    return row ? toSecret(row) : undefined;
+    const key = `${storeId}\u0000${secretId}`;
+    const cached = this.secrets.get(key);
+    if (cached) return cached;
+    const row = this.rows(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND id = ?`).get(storeId, secretId);
+    if (!row) return undefined; // a miss is not cached: unknown ids would fill the cache
+    const secret = toSecret(row);
+    Object.freeze(secret.scopes);
+    Object.freeze(secret);
+    if (this.seenDataVersion !== undefined) this.secrets.set(key, secret);
+    return secret;
   }
 
   async getSecretByName(storeId: string, name: string): Promise<SecretRecord | undefined> {
-    const row = this.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND name = ?`).get(storeId, name) as
-      | Row
-      | undefined;
+    const row = this.rows(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE store_id = ? AND name = ?`).get(storeId, name);
     return row ? toSecret(row) : undefined;
   }
 
@@ -489,6 +597,7 @@ class SqliteStorage implements Storage {
     if (patch.notBefore !== undefined) (sets.push('not_before = ?'), params.push(patch.notBefore));
     if (patch.expiresOn !== undefined) (sets.push('expires_on = ?'), params.push(patch.expiresOn));
     if (patch.updatedBy !== undefined) (sets.push('updated_by = ?'), params.push(patch.updatedBy));
+    this.secrets.delete(`${storeId}\u0000${secretId}`);
     return this.transaction(() => {
       const { changes } = this.stmt(`UPDATE secrets SET ${sets.join(', ')} WHERE store_id = ? AND id = ?`).run(
         ...params,
@@ -496,11 +605,12 @@ class SqliteStorage implements Storage {
         secretId,
       );
       if (Number(changes) === 0) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
-      return toSecret(this.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(secretId) as Row);
+      return toSecret(this.rows(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(secretId)!);
     });
   }
 
   async deleteSecrets(storeId: string, secretIds: string[]): Promise<void> {
+    for (const id of secretIds) this.secrets.delete(`${storeId}\u0000${id}`);
     this.transaction(() => {
       const del = this.stmt('DELETE FROM secrets WHERE store_id = ? AND id = ?');
       const missing = [...new Set(secretIds)].filter((id) => Number(del.run(storeId, id).changes) === 0);
@@ -513,6 +623,7 @@ class SqliteStorage implements Storage {
   }
 
   async insertToken(token: TokenRecord, hash: Uint8Array, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean> {
+    this.dropCaches();
     return this.transaction(() => {
       const taken = this.stmt('SELECT id FROM tokens WHERE name = ?').get(token.name) !== undefined;
       if (taken && ifNameTaken === 'keep') return false;
@@ -539,8 +650,16 @@ class SqliteStorage implements Storage {
   }
 
   async findTokenByHash(hash: Uint8Array): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined> {
+    const key = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('base64');
+    const cached = this.tokens.get(key);
+    if (cached) return cached;
     const row = this.stmt('SELECT * FROM tokens WHERE hash = ?').get(hash) as Row | undefined;
-    return row ? { token: toToken(row), hash: row.hash as Uint8Array } : undefined;
+    if (!row) return undefined; // a miss is not cached: wrong tokens would fill the cache
+    const token = toToken(row);
+    Object.freeze(token.permissions);
+    const found = { token: Object.freeze(token), hash: row.hash as Uint8Array };
+    if (this.seenDataVersion !== undefined) this.tokens.set(key, found);
+    return found;
   }
 
   async listTokens(): Promise<TokenRecord[]> {
@@ -548,6 +667,7 @@ class SqliteStorage implements Storage {
   }
 
   async deleteToken(idOrName: string): Promise<boolean> {
+    this.dropCaches();
     const { changes } = this.stmt('DELETE FROM tokens WHERE id = ? OR name = ?').run(idOrName, idOrName);
     return Number(changes) > 0;
   }

@@ -20,6 +20,14 @@ export interface Storage {
   schemaVersion(): Promise<number>;
   migrate(): Promise<void>;
 
+  /**
+   * Makes cached reads current: drops whatever was cached if another connection (another process) has committed
+   * since the last call. The server calls it at the start of every request, so a token revoked or a store deleted
+   * elsewhere counts from the next request on. Cached: tokens by hash, stores and secrets (metadata only, never a
+   * value) by id. Until the first call nothing is cached. Synchronous and cheap.
+   */
+  revalidate(): void;
+
   getMeta(key: string): Promise<Uint8Array | undefined>;
   setMeta(key: string, value: Uint8Array): Promise<void>;
 

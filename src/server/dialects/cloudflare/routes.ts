@@ -154,23 +154,23 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
       return c.json(success(null), 202);
     });
 
-    if (!system) {
-      // Local extension (registered before `secrets/:secret`, which would take "values" for an id): the values of
-      // up to 100 secrets in one request, for `sstore run` and `export`; `reveal` permission only.
-      app.get(`${base}/stores/:store/secrets/values`, async (c) => {
-        const store = await storeOf(c, door, 'reveal');
-        const ids = revealIds(c.req.query('ids'));
-        const revealed = [];
-        for (const id of ids) {
-          const secret = await engine.getSecret(store, id);
-          revealed.push({ id: secret.id, name: secret.name, value: (await engine.revealSecret(store, secret.id)).toString('utf8') });
-        }
-        c.header('cache-control', 'no-store');
-        return c.json(success(revealed, resultInfo(1, Math.max(1, revealed.length), revealed.length, revealed.length)));
-      });
+    // Local extension: the values of up to 100 secrets in one request, for `sstore run` and `export`; `reveal`
+    // permission only. Served by `secrets/:secret` below rather than as a route of its own: a static segment beside
+    // a parameter makes Hono fall back from its RegExpRouter to the slower TrieRouter for every request.
+    async function revealValues(c: AppContext) {
+      const store = await storeOf(c, door, 'reveal');
+      const ids = revealIds(c.req.query('ids'));
+      const revealed = [];
+      for (const id of ids) {
+        const secret = await engine.getSecret(store, id);
+        revealed.push({ id: secret.id, name: secret.name, value: (await engine.revealSecret(store, secret.id)).toString('utf8') });
+      }
+      c.header('cache-control', 'no-store');
+      return c.json(success(revealed, resultInfo(1, Math.max(1, revealed.length), revealed.length, revealed.length)));
     }
 
     app.get(`${base}/stores/:store/secrets/:secret`, async (c) => {
+      if (!system && c.req.param('secret') === 'values') return revealValues(c);
       const store = await storeOf(c, door, 'read');
       return c.json(success(secretJson(await engine.getSecret(store, c.req.param('secret')!))));
     });
