@@ -128,41 +128,26 @@ class LiteBody {
   }
 }
 
-export interface LiteRequestInit {
-  method?: string;
-  headers?: HeadersInput;
-  body?: BodyInput;
-  signal?: AbortSignal | null;
-}
-
-const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
-
-export class LiteRequest {
-  readonly url: string;
-  readonly method: string;
+/** What requests and responses share: headers and a body held whole, read once. */
+abstract class LiteMessage {
   readonly headers: LiteHeaders;
-  readonly signal: AbortSignal;
   readonly #body: LiteBody;
 
-  constructor(input: string | URL | LiteRequest, init: LiteRequestInit = {}) {
-    const from = input instanceof LiteRequest ? input : undefined;
-    this.url = from ? from.url : new URL(String(input)).href;
-    const method = init.method ?? from?.method ?? 'GET';
-    this.method = NORMALIZED_METHODS.has(method.toUpperCase()) ? method.toUpperCase() : method;
-    this.headers = new LiteHeaders(init.headers ?? from?.headers);
-    this.signal = init.signal ?? from?.signal ?? new AbortController().signal;
-    const body = init.body !== undefined ? init.body : from === undefined ? undefined : from.#body.bytes;
-    if (body !== null && body !== undefined && (this.method === 'GET' || this.method === 'HEAD')) {
-      throw new TypeError('Request with GET/HEAD method cannot have body.');
-    }
-    this.#body = new LiteBody(body, this.headers);
-    // What an HTTP client sends, so the app sees the request as it would over a socket.
-    const bytes = this.#body.bytes;
-    if (bytes !== null && !this.headers.has('content-length')) this.headers.set('content-length', String(bytes.byteLength));
+  constructor(body: BodyInput, headers: LiteHeaders) {
+    this.headers = headers;
+    this.#body = new LiteBody(body, headers);
   }
 
-  get body(): ReadableStream<Uint8Array> | null {
+  protected get bodyBytes(): Uint8Array | null {
+    return this.#body.bytes;
+  }
+
+  protected bodyStream(): ReadableStream<Uint8Array> | null {
     return this.#body.stream();
+  }
+
+  protected readBody(): Promise<Uint8Array> {
+    return this.#body.read();
   }
 
   get bodyUsed(): boolean {
@@ -180,6 +165,42 @@ export class LiteRequest {
 
   async json(): Promise<unknown> {
     return JSON.parse(await this.text()) as unknown;
+  }
+}
+
+export interface LiteRequestInit {
+  method?: string;
+  headers?: HeadersInput;
+  body?: BodyInput;
+  signal?: AbortSignal | null;
+}
+
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+export class LiteRequest extends LiteMessage {
+  readonly url: string;
+  readonly method: string;
+  readonly signal: AbortSignal;
+
+  constructor(input: string | URL | LiteRequest, init: LiteRequestInit = {}) {
+    const from = input instanceof LiteRequest ? input : undefined;
+    const requested = init.method ?? from?.method ?? 'GET';
+    const method = NORMALIZED_METHODS.has(requested.toUpperCase()) ? requested.toUpperCase() : requested;
+    const body = init.body !== undefined ? init.body : from === undefined ? undefined : from.bodyBytes;
+    if (body !== null && body !== undefined && (method === 'GET' || method === 'HEAD')) {
+      throw new TypeError('Request with GET/HEAD method cannot have body.');
+    }
+    super(body, new LiteHeaders(init.headers ?? from?.headers));
+    this.url = from ? from.url : new URL(String(input)).href;
+    this.method = method;
+    this.signal = init.signal ?? from?.signal ?? new AbortController().signal;
+    // What an HTTP client sends, so the app sees the request as it would over a socket.
+    const bytes = this.bodyBytes;
+    if (bytes !== null && !this.headers.has('content-length')) this.headers.set('content-length', String(bytes.byteLength));
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.bodyStream();
   }
 }
 
@@ -191,22 +212,20 @@ export interface LiteResponseInit {
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-export class LiteResponse {
+export class LiteResponse extends LiteMessage {
   readonly status: number;
   readonly statusText: string;
-  readonly headers: LiteHeaders;
   readonly type = 'default';
   readonly url = '';
   readonly redirected = false;
-  readonly #body: LiteBody;
 
   constructor(body?: BodyInput, init: LiteResponseInit = {}) {
-    this.status = init.status ?? 200;
-    if (!Number.isInteger(this.status) || this.status < 200 || this.status > 599) throw new RangeError(`invalid status: ${this.status}`);
-    if (body !== null && body !== undefined && NULL_BODY_STATUSES.has(this.status)) throw new TypeError(`a ${this.status} response cannot have a body`);
+    const status = init.status ?? 200;
+    if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`invalid status: ${status}`);
+    if (body !== null && body !== undefined && NULL_BODY_STATUSES.has(status)) throw new TypeError(`a ${status} response cannot have a body`);
+    super(body, new LiteHeaders(init.headers));
+    this.status = status;
     this.statusText = init.statusText ?? '';
-    this.headers = new LiteHeaders(init.headers);
-    this.#body = new LiteBody(body, this.headers);
   }
 
   get ok(): boolean {
@@ -215,29 +234,12 @@ export class LiteResponse {
 
   /** The bytes themselves, not a stream: Hono hands `res.body` back to the constructor when it rebuilds a response. */
   get body(): Uint8Array | null {
-    return this.#body.bytes;
-  }
-
-  get bodyUsed(): boolean {
-    return this.#body.used;
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.#body.read();
-    return bytes.slice().buffer;
-  }
-
-  async text(): Promise<string> {
-    return decoder.decode(await this.#body.read());
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text()) as unknown;
+    return this.bodyBytes;
   }
 
   async blob(): Promise<Blob> {
     const type = this.headers.get('content-type') ?? '';
-    return new Blob([(await this.#body.read()) as Uint8Array<ArrayBuffer>], { type });
+    return new Blob([(await this.readBody()) as Uint8Array<ArrayBuffer>], { type });
   }
 }
 
