@@ -4,7 +4,6 @@
 export type Namespace = 'cloudflare' | 'sgp' | 'neostore';
 
 export const SCOPES = ['workers', 'ai_gateway', 'dex', 'access', 'containers', 'websearch'] as const;
-export type Scope = (typeof SCOPES)[number];
 
 export type SecretStatus = 'pending' | 'active' | 'deleted';
 

@@ -6,7 +6,6 @@ import { installInProcessWeb, LiteRequest, type LiteRequestInit } from './in-pro
 export const LOCAL_ACCOUNT_ID = '10ca1000000000000000000000000000';
 /** Never resolved: requests go to the app's fetch handler, not to a socket. */
 export const IN_PROCESS_ORIGIN = 'http://sstore.in-process';
-export const IN_PROCESS_BASE_URL = `${IN_PROCESS_ORIGIN}/client/v4`;
 
 export interface InProcessTransport {
   fetch: FetchFn;

@@ -3,8 +3,6 @@ import type { HttpClient, Query } from '../http/client.ts';
 import { paginate, type Page } from '../http/pagination.ts';
 import { unsupported, type Capabilities, type NewSecret, type Provider, type Quota, type Raw, type RevealedSecret, type Secret, type SecretPatch, type SecretQuery, type Store } from './provider.ts';
 
-export const CLOUDFLARE_API_URL = 'https://api.cloudflare.com/client/v4';
-
 /** UNCONFIRMED: Cloudflare documents no batch limit for the array endpoint; 100 keeps a body well under any limit. */
 const BATCH = 100;
 /** What the API (and wrangler) accept as a secret or store name. */

@@ -4,8 +4,6 @@ import { deleteEach } from './delete-each.ts';
 import { getImplicitStore, implicitStore, storesUnsupported } from './implicit-store.ts';
 import { unsupported, type Capabilities, type NewSecret, type Provider, type Quota, type RevealedSecret, type Secret, type SecretPatch, type ValidityWindow } from './provider.ts';
 
-export const NEOSTORE_API_URL = 'https://app.neostore.cloud';
-
 /** "Alphanumeric characters and hyphens only; case-sensitive." */
 const KEY = /^[A-Za-z0-9-]+$/;
 

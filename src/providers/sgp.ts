@@ -5,9 +5,6 @@ import { deleteEach } from './delete-each.ts';
 import { getImplicitStore, implicitStore, storesUnsupported } from './implicit-store.ts';
 import { unsupported, type Capabilities, type NewSecret, type Provider, type Quota, type Raw, type Secret, type SecretOrder, type SecretPatch } from './provider.ts';
 
-/** The Stainless SDKs' "production" environment; paths below start with /v5. */
-export const SGP_API_URL = 'https://api.egp.scale.com';
-
 /** SGP's current key rule (lowercase, so that every cloud back end accepts it as a secret name). */
 const KEY = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const MAX_KEY = 90;

@@ -2,15 +2,6 @@ import { SstoreError } from '../errors.ts';
 import { toEnvEntries } from '../formats/names.ts';
 import type { Entry } from '../formats/types.ts';
 
-/** The entries named by `--only` (all when it is absent), in the order given; a name that does not exist is an error. */
-export function selectEntries(entries: readonly Entry[], only: readonly string[] | undefined): Entry[] {
-  if (only === undefined || only.length === 0) return [...entries];
-  const byName = new Map(entries.map((e) => [e.name, e]));
-  const missing = only.filter((name) => !byName.has(name));
-  if (missing.length > 0) throw new SstoreError('not_found', `no secret named ${missing.map((n) => `"${n}"`).join(', ')}`);
-  return only.map((name) => byName.get(name)!);
-}
-
 export interface ChildEnv {
   env: NodeJS.ProcessEnv;
   /** Variables set from secrets. */
