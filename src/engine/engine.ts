@@ -74,7 +74,7 @@ export class Engine {
     return this.storage.location;
   }
 
-  /** See Storage.revalidate: once per request, before it reads anything. */
+  /** See Storage.revalidate: at the start of every request, before it reads anything. */
   revalidate(): void {
     this.storage.revalidate();
   }

@@ -32,10 +32,10 @@ export function inProcessTransport(options: { dataDir: string; env: NodeJS.Proce
       env: options.env,
       ...(options.onKeyCreated && { onKeyCreated: options.onKeyCreated }),
     });
-    const app = createApp({ engine, authenticate: trustedAuthenticator });
+    const handle = createApp({ engine, authenticate: trustedAuthenticator });
     return {
       fetch: (async (input: Request | string | URL, init?: RequestInit) =>
-        app.fetch(new LiteRequest(input as string | URL, init as LiteRequestInit) as unknown as Request)) as FetchFn,
+        handle(new LiteRequest(input as string | URL, init as LiteRequestInit) as unknown as Request)) as FetchFn,
       close: () => engine.close(),
     };
   };

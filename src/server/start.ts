@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import type { Engine } from '../engine/engine.ts';
 import { keyNotice, type MasterKey } from '../engine/master-key.ts';
 import { openEngine } from '../engine/open.ts';
@@ -45,16 +46,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     const newRootToken = await ensureRootToken(engine, options.rootToken);
     const accessLog = batchedLines(options.err);
-    const app = createApp({
+    const handle = createApp({
       engine,
       authenticate: tokenAuthenticator(engine),
-      accessLog: accessLog.write,
       onInternalError: (error) => options.err(`sstore: internal error: ${error instanceof Error ? error.message : String(error)}`),
     });
-    const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port });
+    const server = createServer(loggedRequests(getRequestListener(handle), accessLog.write));
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
+      server.listen(options.port, options.host);
     });
     const { port } = server.address() as AddressInfo;
     const hostForUrl = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
@@ -98,6 +99,25 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await engine.close();
     throw error;
   }
+}
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+/**
+ * One access-log line per request once its response is written: time, method, path without the query, status,
+ * duration. Never a header or a body, so never a token or a value.
+ */
+function loggedRequests(listener: RequestListener, log: (line: string) => void): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const started = performance.now();
+    const done = () => {
+      const url = request.url ?? '/';
+      const query = url.indexOf('?');
+      const path = query === -1 ? url : url.slice(0, query);
+      log(`${new Date().toISOString()} ${request.method} ${path} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+    };
+    listener(request, response).then(done, done);
+  };
 }
 
 /**

@@ -22,9 +22,10 @@ export interface Storage {
 
   /**
    * Makes cached reads current: drops whatever was cached if another connection (another process) has committed
-   * since the last call. The server calls it at the start of every request, so a token revoked or a store deleted
-   * elsewhere counts from the next request on. Cached: tokens by hash, stores and secrets (metadata only, never a
-   * value) by id. Until the first call nothing is cached. Synchronous and cheap.
+   * since the last check. The server calls it at the start of every request; requests read in the same turn of the
+   * event loop share one check, so a token revoked or a store deleted elsewhere counts from the next request that
+   * arrives after the commit. Cached: tokens by hash, stores and secrets (metadata only, never a value) by id. Until
+   * the first call nothing is cached. Synchronous and cheap.
    */
   revalidate(): void;
 
