@@ -47,8 +47,9 @@ export interface TokenSpec {
 /** Tokens are random, prefixed so secret scanners can find leaked ones, and stored only as SHA-256. */
 export const TOKEN_PREFIX = 'sst_';
 
-export function hashToken(token: string): Buffer {
-  return hash('sha256', token, 'buffer'); // one-shot: no Hash object per request
+/** A token's SHA-256 in hex: what is stored, and the key of lookups (a string key needs no conversion per request). */
+export function hashToken(token: string): string {
+  return hash('sha256', token); // one-shot: no Hash object per request
 }
 
 /** The name of the one store that stands for an SGP account or a Neostore tenant. */
@@ -273,7 +274,9 @@ export class Engine {
     const hash = hashToken(token);
     // The lookup is by hash, so its timing says nothing about the token; the comparison is constant-time anyway.
     const found = await this.storage.findTokenByHash(hash);
-    if (!found || found.hash.length !== hash.length || !timingSafeEqual(found.hash, hash)) return undefined;
+    if (!found) return undefined;
+    const presented = Buffer.from(hash, 'hex');
+    if (found.hash.length !== presented.length || !timingSafeEqual(found.hash, presented)) return undefined;
     return found.token;
   }
 

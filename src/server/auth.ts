@@ -1,6 +1,6 @@
 import { SstoreError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { Permission } from '../engine/types.ts';
+import type { Permission, TokenRecord } from '../engine/types.ts';
 
 /** Who is calling, after authentication. */
 export interface Principal {
@@ -32,16 +32,23 @@ export const trustedAuthenticator: Authenticator = async () => ({
 });
 
 export function tokenAuthenticator(engine: Engine): Authenticator {
+  // The engine hands out the same frozen record while its cache holds it, so its principal is made once.
+  const principals = new WeakMap<TokenRecord, Principal>();
   return async ({ token }) => {
     if (!token) return undefined;
     const record = await engine.authenticate(token);
     if (!record) return undefined;
-    return {
-      name: record.name,
-      permissions: new Set(record.permissions),
-      account: record.account,
-      service: record.service,
-    };
+    let principal = principals.get(record);
+    if (!principal) {
+      principal = Object.freeze({
+        name: record.name,
+        permissions: new Set(record.permissions),
+        account: record.account,
+        service: record.service,
+      });
+      principals.set(record, principal);
+    }
+    return principal;
   };
 }
 

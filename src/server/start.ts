@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { Engine } from '../engine/engine.ts';
 import { keyNotice, type MasterKey } from '../engine/master-key.ts';
 import { openEngine } from '../engine/open.ts';
 import type { Limits } from '../engine/types.ts';
+import { createAccessLog } from './access-log.ts';
 import { createApp } from './app.ts';
 import { tokenAuthenticator } from './auth.ts';
 
@@ -45,13 +46,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   try {
     const newRootToken = await ensureRootToken(engine, options.rootToken);
-    const accessLog = batchedLines(options.err);
+    const accessLog = createAccessLog(options.err);
     const handle = createApp({
       engine,
       authenticate: tokenAuthenticator(engine),
       onInternalError: (error) => options.err(`sstore: internal error: ${error instanceof Error ? error.message : String(error)}`),
     });
-    const server = createServer(loggedRequests(getRequestListener(handle), accessLog.write));
+    const server = createServer(accessLog.wrap(getRequestListener(handle)));
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
@@ -99,45 +100,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await engine.close();
     throw error;
   }
-}
-
-type RequestListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
-
-/**
- * One access-log line per request once its response is written: time, method, path without the query, status,
- * duration. Never a header or a body, so never a token or a value.
- */
-function loggedRequests(listener: RequestListener, log: (line: string) => void): (request: IncomingMessage, response: ServerResponse) => void {
-  return (request, response) => {
-    const started = performance.now();
-    const done = () => {
-      const url = request.url ?? '/';
-      const query = url.indexOf('?');
-      const path = query === -1 ? url : url.slice(0, query);
-      log(`${new Date().toISOString()} ${request.method} ${path} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
-    };
-    listener(request, response).then(done, done);
-  };
-}
-
-/**
- * Access-log lines gathered over one turn of the event loop and written together: one write(2) for a burst of
- * requests instead of one each (stderr to a file or a pipe is a synchronous write, a tenth of a GET's cost).
- */
-function batchedLines(write: (text: string) => void): { write: (line: string) => void; flush: () => void } {
-  let lines: string[] = [];
-  const flush = () => {
-    if (lines.length === 0) return;
-    const text = lines.join('\n');
-    lines = [];
-    write(text);
-  };
-  return {
-    write(line) {
-      if (lines.push(line) === 1) setImmediate(flush);
-    },
-    flush,
-  };
 }
 
 /**

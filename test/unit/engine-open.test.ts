@@ -61,5 +61,5 @@ test('tokens: stored as SHA-256 only; keep and replace on a taken name; revoke b
   const db = new DatabaseSync(join(dataDir, 'sstore.db'));
   const rows = db.prepare('SELECT hash FROM tokens').all() as { hash: Uint8Array }[];
   db.close();
-  assert.deepEqual(rows.map((r) => Buffer.from(r.hash).toString('hex')), [hashToken('chosen-root-token').toString('hex')]);
+  assert.deepEqual(rows.map((r) => Buffer.from(r.hash).toString('hex')), [hashToken('chosen-root-token')]);
 });

@@ -632,7 +632,7 @@ class SqliteStorage implements Storage {
     });
   }
 
-  async insertToken(token: TokenRecord, hash: Uint8Array, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean> {
+  async insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean> {
     this.dropCaches();
     return this.transaction(() => {
       const taken = this.stmt('SELECT id FROM tokens WHERE name = ?').get(token.name) !== undefined;
@@ -642,7 +642,7 @@ class SqliteStorage implements Storage {
         this.stmt('INSERT INTO tokens (id, name, hash, permissions, account, service, created) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
           token.id,
           token.name,
-          hash,
+          Buffer.from(hash, 'hex'),
           token.permissions.join(','),
           token.account,
           token.service,
@@ -659,16 +659,15 @@ class SqliteStorage implements Storage {
     });
   }
 
-  async findTokenByHash(hash: Uint8Array): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined> {
-    const key = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('base64');
-    const cached = this.tokens.get(key);
+  async findTokenByHash(hash: string): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined> {
+    const cached = this.tokens.get(hash);
     if (cached) return cached;
-    const row = this.stmt('SELECT * FROM tokens WHERE hash = ?').get(hash) as Row | undefined;
+    const row = this.stmt('SELECT * FROM tokens WHERE hash = ?').get(Buffer.from(hash, 'hex')) as Row | undefined;
     if (!row) return undefined; // a miss is not cached: wrong tokens would fill the cache
     const token = toToken(row);
     Object.freeze(token.permissions);
     const found = { token: Object.freeze(token), hash: row.hash as Uint8Array };
-    if (this.seenDataVersion !== undefined) this.tokens.set(key, found);
+    if (this.seenDataVersion !== undefined) this.tokens.set(hash, found);
     return found;
   }
 

@@ -58,8 +58,9 @@ export interface Storage {
    * Inserts a token in one transaction. When its name is taken: `fail` throws `conflict`, `replace` deletes the
    * other token first, `keep` leaves it and returns false.
    */
-  insertToken(token: TokenRecord, hash: Uint8Array, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean>;
-  findTokenByHash(hash: Uint8Array): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined>;
+  /** `hash`: the token's SHA-256 in hex (see hashToken); stored as its bytes. */
+  insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean>;
+  findTokenByHash(hash: string): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined>;
   listTokens(): Promise<TokenRecord[]>;
   /** Deletes a token by id or name; returns whether one existed. */
   deleteToken(idOrName: string): Promise<boolean>;
