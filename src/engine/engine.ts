@@ -1,5 +1,6 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SstoreError } from '../errors.ts';
+import { andThen, type Awaitable } from './awaitable.ts';
 import { nowMicros } from './clock.ts';
 import { type Cipher, secretAad } from './crypto.ts';
 import { newId } from './ids.ts';
@@ -94,12 +95,13 @@ export class Engine {
   }
 
   /** A store of the account; with `managedBy`, only one that service manages (else it is "not found"). */
-  async getStore(namespace: Namespace, accountId: string, storeId: string, managedBy?: string): Promise<StoreRecord> {
-    const store = await this.storage.getStore(namespace, accountId, storeId);
-    if (!store || (managedBy !== undefined && store.managedBy !== managedBy)) {
-      throw new SstoreError('not_found', 'store not found', { reason: 'store_not_found' });
-    }
-    return store;
+  getStore(namespace: Namespace, accountId: string, storeId: string, managedBy?: string): Awaitable<StoreRecord> {
+    return andThen(this.storage.getStore(namespace, accountId, storeId), (store) => {
+      if (!store || (managedBy !== undefined && store.managedBy !== managedBy)) {
+        throw new SstoreError('not_found', 'store not found', { reason: 'store_not_found' });
+      }
+      return store;
+    });
   }
 
   async deleteStore(store: StoreRecord, force: boolean): Promise<void> {
@@ -137,10 +139,11 @@ export class Engine {
     return this.storage.listSecrets(query);
   }
 
-  async getSecret(store: StoreRecord, secretId: string): Promise<SecretRecord> {
-    const secret = await this.storage.getSecret(store.id, secretId);
-    if (!secret) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
-    return secret;
+  getSecret(store: StoreRecord, secretId: string): Awaitable<SecretRecord> {
+    return andThen(this.storage.getSecret(store.id, secretId), (secret) => {
+      if (!secret) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
+      return secret;
+    });
   }
 
   findSecretByName(store: StoreRecord, name: string): Promise<SecretRecord | undefined> {
@@ -270,14 +273,15 @@ export class Engine {
     return inserted ? { token, record } : undefined;
   }
 
-  async authenticate(token: string): Promise<TokenRecord | undefined> {
+  authenticate(token: string): Awaitable<TokenRecord | undefined> {
     const hash = hashToken(token);
     // The lookup is by hash, so its timing says nothing about the token; the comparison is constant-time anyway.
-    const found = await this.storage.findTokenByHash(hash);
-    if (!found) return undefined;
-    const presented = Buffer.from(hash, 'hex');
-    if (found.hash.length !== presented.length || !timingSafeEqual(found.hash, presented)) return undefined;
-    return found.token;
+    return andThen(this.storage.findTokenByHash(hash), (found) => {
+      if (!found) return undefined;
+      const presented = Buffer.from(hash, 'hex');
+      if (found.hash.length !== presented.length || !timingSafeEqual(found.hash, presented)) return undefined;
+      return found.token;
+    });
   }
 
   listTokens(): Promise<TokenRecord[]> {

@@ -1,4 +1,5 @@
 import { SstoreError } from '../errors.ts';
+import { andThen, type Awaitable } from '../engine/awaitable.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Permission, TokenRecord } from '../engine/types.ts';
 
@@ -17,38 +18,36 @@ export interface Credentials {
   token: string | undefined;
 }
 
-export type Authenticator = (credentials: Credentials) => Promise<Principal | undefined>;
+export type Authenticator = (credentials: Credentials) => Awaitable<Principal | undefined>;
 
 const EVERYTHING: ReadonlySet<Permission> = new Set<Permission>(['read', 'write', 'reveal', 'admin']);
 
 /**
  * The in-process door: the CLI's embedded profile already holds the master key, so a token would protect nothing.
  */
-export const trustedAuthenticator: Authenticator = async () => ({
-  name: 'local',
-  permissions: EVERYTHING,
-  account: null,
-  service: null,
-});
+const LOCAL: Principal = Object.freeze({ name: 'local', permissions: EVERYTHING, account: null, service: null });
+
+export const trustedAuthenticator: Authenticator = () => LOCAL;
 
 export function tokenAuthenticator(engine: Engine): Authenticator {
   // The engine hands out the same frozen record while its cache holds it, so its principal is made once.
   const principals = new WeakMap<TokenRecord, Principal>();
-  return async ({ token }) => {
+  return ({ token }) => {
     if (!token) return undefined;
-    const record = await engine.authenticate(token);
-    if (!record) return undefined;
-    let principal = principals.get(record);
-    if (!principal) {
-      principal = Object.freeze({
-        name: record.name,
-        permissions: new Set(record.permissions),
-        account: record.account,
-        service: record.service,
-      });
-      principals.set(record, principal);
-    }
-    return principal;
+    return andThen(engine.authenticate(token), (record) => {
+      if (!record) return undefined;
+      let principal = principals.get(record);
+      if (!principal) {
+        principal = Object.freeze({
+          name: record.name,
+          permissions: new Set(record.permissions),
+          account: record.account,
+          service: record.service,
+        });
+        principals.set(record, principal);
+      }
+      return principal;
+    });
   };
 }
 

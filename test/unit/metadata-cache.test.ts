@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import type { Awaitable } from '../../src/engine/awaitable.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { openEngine } from '../../src/engine/open.ts';
 import { tempDir } from '../helpers/env.ts';
@@ -21,7 +22,7 @@ async function pair(): Promise<{ server: Engine; other: Engine }> {
  * What a request does first; then the lookups that the cache serves. A request comes in a later turn of the event
  * loop than the one before it (requests read in the same turn share one check).
  */
-async function request<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
+async function request<T>(engine: Engine, work: () => Awaitable<T>): Promise<T> {
   await new Promise((resolve) => setImmediate(resolve));
   engine.revalidate();
   return work();

@@ -289,7 +289,7 @@ class SqliteStorage implements Storage {
     return this.page('stores', STORE_COLUMNS, where, params, STORE_ORDER_COLUMN[query.order], query.direction, query.window, toStore);
   }
 
-  async getStore(namespace: Namespace, accountId: string, storeId: string): Promise<StoreRecord | undefined> {
+  getStore(namespace: Namespace, accountId: string, storeId: string): StoreRecord | undefined {
     const key = `${namespace}\u0000${accountId}\u0000${storeId}`;
     const cached = this.stores.get(key);
     if (cached) return cached;
@@ -460,7 +460,7 @@ class SqliteStorage implements Storage {
     return rows;
   }
 
-  async getSecret(storeId: string, secretId: string): Promise<SecretRecord | undefined> {
+  getSecret(storeId: string, secretId: string): SecretRecord | undefined {
     const key = `${storeId}\u0000${secretId}`;
     const cached = this.secrets.get(key);
     if (cached) return cached;
@@ -659,7 +659,7 @@ class SqliteStorage implements Storage {
     });
   }
 
-  async findTokenByHash(hash: string): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined> {
+  findTokenByHash(hash: string): { token: TokenRecord; hash: Uint8Array } | undefined {
     const cached = this.tokens.get(hash);
     if (cached) return cached;
     const row = this.stmt('SELECT * FROM tokens WHERE hash = ?').get(Buffer.from(hash, 'hex')) as Row | undefined;

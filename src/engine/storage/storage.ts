@@ -7,11 +7,13 @@ import type {
   StoreRecord,
   TokenRecord,
 } from '../types.ts';
+import type { Awaitable } from '../awaitable.ts';
 
 /**
  * What the engine needs from a database. Every mutating method is one atomic transaction: it either happens
  * completely or not at all, including the limit checks it is given. Methods are async so that a networked backend
- * (PostgreSQL) fits the same interface as the embedded SQLite one.
+ * (PostgreSQL) fits the same interface as the embedded SQLite one; the three lookups on every request's path
+ * (token, store, secret by id) are Awaitable, so that SQLite and its caches answer them without a promise.
  */
 export interface Storage {
   readonly location: string;
@@ -33,14 +35,14 @@ export interface Storage {
   setMeta(key: string, value: Uint8Array): Promise<void>;
 
   listStores(query: StoreQuery): Promise<Page<StoreRecord>>;
-  getStore(namespace: Namespace, accountId: string, storeId: string): Promise<StoreRecord | undefined>;
+  getStore(namespace: Namespace, accountId: string, storeId: string): Awaitable<StoreRecord | undefined>;
   /** Inserts, failing with `conflict` on a duplicate name and `quota` past `maxStores` for the account. */
   insertStore(store: StoreRecord, maxStores: number): Promise<void>;
   /** Deletes a store; a store that still holds secrets needs `force`, else `conflict` (store_not_empty). */
   deleteStore(storeId: string, force: boolean): Promise<void>;
 
   listSecrets(query: SecretQuery): Promise<Page<SecretRecord>>;
-  getSecret(storeId: string, secretId: string): Promise<SecretRecord | undefined>;
+  getSecret(storeId: string, secretId: string): Awaitable<SecretRecord | undefined>;
   getSecretByName(storeId: string, name: string): Promise<SecretRecord | undefined>;
   getSealedValue(storeId: string, secretId: string): Promise<Uint8Array | undefined>;
   countSecrets(namespace: Namespace, accountId: string): Promise<number>;
@@ -60,7 +62,7 @@ export interface Storage {
    */
   /** `hash`: the token's SHA-256 in hex (see hashToken); stored as its bytes. */
   insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean>;
-  findTokenByHash(hash: string): Promise<{ token: TokenRecord; hash: Uint8Array } | undefined>;
+  findTokenByHash(hash: string): Awaitable<{ token: TokenRecord; hash: Uint8Array } | undefined>;
   listTokens(): Promise<TokenRecord[]>;
   /** Deletes a token by id or name; returns whether one existed. */
   deleteToken(idOrName: string): Promise<boolean>;

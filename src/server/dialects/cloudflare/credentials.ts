@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { SstoreError } from '../../../errors.ts';
+import { andThen, type Awaitable } from '../../../engine/awaitable.ts';
 import type { Principal } from '../../auth.ts';
 import type { AppContext, ServerDeps } from '../../dialect.ts';
 
@@ -23,19 +24,20 @@ function presented(c: Context): { token: string | undefined; problem?: string } 
 }
 
 /** Authenticates once per request; `auth` error (401) when there are no valid credentials. */
-export async function cloudflarePrincipal(c: AppContext, deps: ServerDeps): Promise<Principal> {
+export function cloudflarePrincipal(c: AppContext, deps: ServerDeps): Awaitable<Principal> {
   const known = c.get('principal');
   if (known) return known;
   const { token, problem } = presented(c);
   if (problem) throw new SstoreError('auth', problem, { reason: 'authentication_error' });
-  const principal = await deps.authenticate({ token });
-  if (!principal) {
-    throw new SstoreError(
-      'auth',
-      token ? 'the token is not valid' : 'no credentials: send Authorization: Bearer <token> (or X-Auth-Email and X-Auth-Key)',
-      { reason: 'authentication_error' },
-    );
-  }
-  c.set('principal', principal);
-  return principal;
+  return andThen(deps.authenticate({ token }), (principal) => {
+    if (!principal) {
+      throw new SstoreError(
+        'auth',
+        token ? 'the token is not valid' : 'no credentials: send Authorization: Bearer <token> (or X-Auth-Email and X-Auth-Key)',
+        { reason: 'authentication_error' },
+      );
+    }
+    c.set('principal', principal);
+    return principal;
+  });
 }

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { SstoreError } from '../../../errors.ts';
+import { andThen, type Awaitable } from '../../../engine/awaitable.ts';
 import type { StoreRecord } from '../../../engine/types.ts';
 import { authorize, type Principal } from '../../auth.ts';
 import { type AppContext, type AppEnv, jsonBody, type ServerDeps } from '../../dialect.ts';
@@ -66,16 +67,20 @@ function revealIds(raw: string | undefined): string[] {
 export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
   const { engine } = deps;
 
-  async function guard(c: AppContext, permission: 'read' | 'write' | 'reveal') {
-    const principal = await cloudflarePrincipal(c, deps);
-    const account = accountOf(c);
-    authorize(principal, permission, account);
-    return { principal, account };
+  // guard, storeOf and the GETs of one store or secret chain with andThen, not await: when the token, the store and
+  // the secret are cached, the whole request is answered synchronously (see src/engine/awaitable.ts).
+  function guard(c: AppContext, permission: 'read' | 'write' | 'reveal'): Awaitable<{ principal: Principal; account: string }> {
+    return andThen(cloudflarePrincipal(c, deps), (principal) => {
+      const account = accountOf(c);
+      authorize(principal, permission, account);
+      return { principal, account };
+    });
   }
 
-  async function storeOf(c: AppContext, door: Door, permission: 'read' | 'write' | 'reveal'): Promise<StoreRecord> {
-    const { principal, account } = await guard(c, permission);
-    return engine.getStore(NAMESPACE, account, c.req.param('store')!, door.managedBy(principal));
+  function storeOf(c: AppContext, door: Door, permission: 'read' | 'write' | 'reveal'): Awaitable<StoreRecord> {
+    return andThen(guard(c, permission), ({ principal, account }) =>
+      engine.getStore(NAMESPACE, account, c.req.param('store')!, door.managedBy(principal)),
+    );
   }
 
   function storeRoutes(base: string, door: Door, system: boolean) {
@@ -113,7 +118,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
       return c.json(success(storeJson(await engine.createStore(NAMESPACE, account, input.name, managedBy))));
     });
 
-    app.get(`${base}/stores/:store`, async (c) => c.json(success(storeJson(await storeOf(c, door, 'read')))));
+    app.get(`${base}/stores/:store`, (c) => andThen(storeOf(c, door, 'read'), (store) => c.json(success(storeJson(store)))));
 
     app.delete(`${base}/stores/:store`, async (c) => {
       const store = await storeOf(c, door, 'write');
@@ -169,10 +174,11 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
       return c.json(success(revealed, resultInfo(1, Math.max(1, revealed.length), revealed.length, revealed.length)));
     }
 
-    app.get(`${base}/stores/:store/secrets/:secret`, async (c) => {
+    app.get(`${base}/stores/:store/secrets/:secret`, (c) => {
       if (!system && c.req.param('secret') === 'values') return revealValues(c);
-      const store = await storeOf(c, door, 'read');
-      return c.json(success(secretJson(await engine.getSecret(store, c.req.param('secret')!))));
+      return andThen(storeOf(c, door, 'read'), (store) =>
+        andThen(engine.getSecret(store, c.req.param('secret')!), (secret) => c.json(success(secretJson(secret)))),
+      );
     });
 
     app.patch(`${base}/stores/:store/secrets/:secret`, async (c) => {

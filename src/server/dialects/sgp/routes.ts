@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { isSstoreError, SstoreError } from '../../../errors.ts';
+import type { SecretRecord, StoreRecord } from '../../../engine/types.ts';
 import { authorize, type Principal } from '../../auth.ts';
 import { type AppContext, type AppEnv, principalOf, type ServerDeps } from '../../dialect.ts';
 import { FastApiValidationError, invalidQuery } from './errors.ts';
@@ -67,6 +68,15 @@ export function mountSgpRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
     };
   }
 
+  /** The secret, or SGP's "not found" for this id. */
+  async function secretOf(store: StoreRecord, id: string): Promise<SecretRecord> {
+    try {
+      return await engine.getSecret(store, id);
+    } catch (error) {
+      return orNotFound(id)(error);
+    }
+  }
+
   app.post(COLLECTION, async (c) => {
     const { principal, account } = await guard(c, 'write');
     const input = parseBody(CreateSecret, await readJson(c.req.raw));
@@ -111,7 +121,7 @@ export function mountSgpRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
 
   app.get(ITEM, async (c) => {
     const { account, id, store } = await itemOf(c, 'read');
-    const secret = await engine.getSecret(store, id).catch(orNotFound(id));
+    const secret = await secretOf(store, id);
     return c.json(cloudSecretJson(secret, account));
   });
 
@@ -121,7 +131,7 @@ export function mountSgpRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
     // An empty update changes nothing, not even updated_at (UNCONFIRMED upstream).
     const secret =
       input.value === undefined && input.description === undefined
-        ? await engine.getSecret(store, id).catch(orNotFound(id))
+        ? await secretOf(store, id)
         : await engine
             .patchSecret(
               store,
