@@ -34,21 +34,30 @@ export function keychainAccount(dbPath: string): string {
 /**
  * Finds the master key of an existing database: SSTORE_MASTER_KEY, else the OS keychain, else the key file.
  * Never creates one: a database whose key is gone must fail loudly, not be re-keyed over its data.
+ * `createdIn: 'file'` (a database whose key was made in the file) looks at the file before the keychain: that key is
+ * the one that opens it, and asking the keychain first costs every command the keychain library's load and a D-Bus
+ * round trip for an entry that is not there.
  */
 export async function findMasterKey(opts: {
   dataDir: string;
   dbPath: string;
   env: NodeJS.ProcessEnv;
   keychain: Keychain;
+  createdIn?: KeySource;
 }): Promise<MasterKey | undefined> {
   const fromEnv = opts.env[MASTER_KEY_ENV];
   if (fromEnv) return { key: decode(fromEnv, MASTER_KEY_ENV), source: 'env', where: MASTER_KEY_ENV };
+  const file = join(opts.dataDir, KEY_FILE_NAME);
+  const fromFile = (): MasterKey | undefined =>
+    existsSync(file) ? { key: decode(readFileSync(file, 'utf8'), file), source: 'file', where: file } : undefined;
+  if (opts.createdIn === 'file') {
+    const key = fromFile();
+    if (key) return key;
+  }
   const account = keychainAccount(opts.dbPath);
   const fromKeychain = await opts.keychain.get(account);
   if (fromKeychain) return { key: decode(fromKeychain, 'the keychain entry'), source: 'keychain', where: `OS keychain (sstore/${account})` };
-  const file = join(opts.dataDir, KEY_FILE_NAME);
-  if (existsSync(file)) return { key: decode(readFileSync(file, 'utf8'), file), source: 'file', where: file };
-  return undefined;
+  return fromFile();
 }
 
 /** Creates the master key of a new database: in the keychain when one works, else in a 0600 file beside it. */

@@ -54,10 +54,11 @@ type KeyLocation = { dataDir: string; dbPath: string; env: NodeJS.ProcessEnv; ke
 async function unlock(storage: Storage, where: KeyLocation, onKeyCreated?: (key: MasterKey) => void): Promise<Cipher> {
   let check = await storage.getMeta(KEY_CHECK);
   if (!check) check = await initialiseKey(storage, where, onKeyCreated);
-  const master = await findMasterKey(where);
+  const recorded = await storage.getMeta(KEY_SOURCE);
+  const keptIn = recorded ? Buffer.from(recorded).toString() : 'unknown';
+  const master = await findMasterKey({ ...where, ...(keptIn === describeSource('file') && { createdIn: 'file' as const }) });
   if (!master) {
-    const source = (await storage.getMeta(KEY_SOURCE)) ?? Buffer.from('unknown');
-    throw new SstoreError('auth', `no master key found for ${where.dbPath} (it was kept in: ${Buffer.from(source).toString()})`, {
+    throw new SstoreError('auth', `no master key found for ${where.dbPath} (it was kept in: ${keptIn})`, {
       reason: 'master_key_missing',
       hint: 'set SSTORE_MASTER_KEY to the key this store was created with; nothing was changed',
     });

@@ -63,3 +63,45 @@ test('tokens: stored as SHA-256 only; keep and replace on a taken name; revoke b
   db.close();
   assert.deepEqual(rows.map((r) => Buffer.from(r.hash).toString('hex')), [hashToken('chosen-root-token')]);
 });
+
+/** A keychain in memory that counts reads; `writable: false` is a headless machine with no Secret Service. */
+function countingKeychain(writable: boolean) {
+  const entries = new Map<string, string>();
+  const keychain = {
+    reads: 0,
+    async get(account: string) {
+      keychain.reads += 1;
+      return entries.get(account);
+    },
+    async set(account: string, secret: string) {
+      if (!writable) return false;
+      entries.set(account, secret);
+      return true;
+    },
+    async delete(account: string) {
+      return entries.delete(account);
+    },
+  };
+  return { keychain, entries };
+}
+
+test('a database whose key was made in the key file opens without asking the keychain', async () => {
+  const dataDir = tempDir();
+  const headless = countingKeychain(false);
+  await (await openEngine({ dataDir, env: {}, keychain: headless.keychain })).close();
+  assert.ok(readFileSync(join(dataDir, 'master.key'), 'utf8').length > 0);
+
+  const later = countingKeychain(true);
+  await (await openEngine({ dataDir, env: {}, keychain: later.keychain })).close();
+  assert.equal(later.keychain.reads, 0, 'the keychain was not asked');
+});
+
+test('a database whose key was made in the keychain still finds it there', async () => {
+  const dataDir = tempDir();
+  const desktop = countingKeychain(true);
+  await (await openEngine({ dataDir, env: {}, keychain: desktop.keychain })).close();
+  const readsBefore = desktop.keychain.reads;
+  await (await openEngine({ dataDir, env: {}, keychain: desktop.keychain })).close();
+  assert.ok(desktop.keychain.reads > readsBefore, 'the keychain was asked');
+  assert.equal(desktop.entries.size, 1);
+});
