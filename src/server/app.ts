@@ -29,8 +29,8 @@ const METHODS_WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * The whole API of every provider. The same handler serves the HTTP server, the CLI's in-process transport and the
- * tests. A GET runs no middleware at all: Hono calls a route that is the only match directly, without composing a
- * chain, and that is a third of a cached GET's cost.
+ * tests. A GET runs no middleware: Hono then calls the one route that matches directly, without composing a chain
+ * of promises, and a cached GET can be answered synchronously (src/engine/awaitable.ts).
  */
 export function createApp(options: AppOptions): ApiHandler {
   const app = new Hono<AppEnv>();

@@ -22,11 +22,11 @@ export type Authenticator = (credentials: Credentials) => Awaitable<Principal | 
 
 const EVERYTHING: ReadonlySet<Permission> = new Set<Permission>(['read', 'write', 'reveal', 'admin']);
 
+const LOCAL: Principal = Object.freeze({ name: 'local', permissions: EVERYTHING, account: null, service: null });
+
 /**
  * The in-process door: the CLI's embedded profile already holds the master key, so a token would protect nothing.
  */
-const LOCAL: Principal = Object.freeze({ name: 'local', permissions: EVERYTHING, account: null, service: null });
-
 export const trustedAuthenticator: Authenticator = () => LOCAL;
 
 export function tokenAuthenticator(engine: Engine): Authenticator {
