@@ -29,10 +29,6 @@ export interface WireRevealed {
   value: string;
 }
 
-export interface WireQuota {
-  secrets: { quota: number; usage: number };
-}
-
 export interface WireResultInfo {
   count: number;
   page: number;

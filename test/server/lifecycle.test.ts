@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { startServer } from '../helpers/server.ts';
 import { ACCOUNT, ROOT_TOKEN, secretsPath, startCf, storesPath } from './cf-fixture.ts';
-import type { WireSecret, WireStore } from './cf-wire.ts';
+import type { Envelope, WireSecret, WireStore } from './cf-wire.ts';
 
 test('the first start prints a root token once; later starts do not, and the token keeps working', async () => {
   const env = isolatedEnv();
@@ -66,7 +66,7 @@ test('SIGTERM lets an in-flight request finish, closes the store and exits 0', a
   const exit = new Promise<number | null>((resolve) => cf.server.child.on('exit', (code) => resolve(code)));
   const reply = await answer;
   assert.equal(reply.status, 200, reply.text);
-  assert.equal(JSON.parse(reply.text).result[0].name, 'SLOW');
+  assert.equal((JSON.parse(reply.text) as Envelope<WireSecret[]>).result[0]!.name, 'SLOW');
   assert.equal(await exit, 0);
   assert.match(cf.server.stderr(), /SIGTERM: finishing in-flight requests/);
 
