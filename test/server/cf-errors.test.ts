@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ACCOUNT, assertFailure, assertNoValueLeaked, secretsPath, startCf, storesPath } from './cf-fixture.ts';
+import type { WireSecret, WireStore } from './cf-wire.ts';
 
 const cf = await startCf();
-const store = (await cf.call('POST', storesPath(), { body: { name: 'main' } })).json.result.id as string;
+const store = (await cf.call<WireStore>('POST', storesPath(), { body: { name: 'main' } })).json.result.id;
 const STORED = 'stored-value-never-echoed-41c7';
-const secret = (await cf.call('POST', secretsPath(store), { body: [{ name: 'EXISTING', value: STORED, scopes: ['workers'] }] })).json.result[0]
-  .id as string;
+const existing = await cf.call<WireSecret[]>('POST', secretsPath(store), { body: [{ name: 'EXISTING', value: STORED, scopes: ['workers'] }] });
+const secret = existing.json.result[0]!.id;
 const secretPath = `${secretsPath(store)}/${secret}`;
 
 async function secretCount(): Promise<number> {
-  return (await cf.call('GET', `${secretsPath(store)}?per_page=100`)).json.result_info.total_count as number;
+  return (await cf.call<WireSecret[]>('GET', `${secretsPath(store)}?per_page=100`)).json.result_info.total_count;
 }
 
 test('malformed JSON is a 400 envelope (1001 invalid_json_body) on every route with a body', async () => {
@@ -110,7 +111,7 @@ test('query parameters out of range are 400: per_page > 100, negative or non-num
     assertFailure(await cf.call('GET', `${secretsPath(store)}?${query}`), 400, 1001, /invalid_query/);
   }
   assertFailure(await cf.call('GET', `${storesPath()}?order=status`), 400, 1001);
-  const zero = await cf.call('GET', `${secretsPath(store)}?page=0&per_page=0`);
+  const zero = await cf.call<WireSecret[]>('GET', `${secretsPath(store)}?page=0&per_page=0`);
   assert.equal(zero.status, 200);
   assert.equal(zero.json.result_info.page, 1);
   assert.equal(zero.json.result_info.per_page, 20);

@@ -4,6 +4,7 @@ import Cloudflare from 'cloudflare';
 import { runCli } from '../helpers/cli.ts';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { startServer, type ServerProcess } from '../helpers/server.ts';
+import type { Envelope, WireRevealed } from './cf-wire.ts';
 
 export const ACCOUNT = '985e105f4ecef8ad9ca31a8372d0c353';
 export const OTHER_ACCOUNT = '0123456789abcdef0123456789abcdef';
@@ -37,10 +38,13 @@ export interface CfServer {
   rec: Recorder;
   /** The official SDK with a Bearer token (the root token unless given). */
   sdk(token?: string): Cloudflare;
-  /** Raw HTTP: path relative to /client/v4; `token: null` sends no credentials. */
-  call(method: string, path: string, options?: CallOptions): Promise<Reply>;
+  /**
+   * Raw HTTP: path relative to /client/v4; `token: null` sends no credentials. R is the result the test expects
+   * the route to send (e.g. `call<WireSecret[]>`); it is not checked at run time, the test's assertions do that.
+   */
+  call<R = unknown>(method: string, path: string, options?: CallOptions): Promise<Reply<R>>;
   /** The local reveal extension, through a fetch that is not recorded (its body holds a value by design). */
-  reveal(store: string, secret: string, token?: string, account?: string): Promise<{ status: number; value: string | undefined; json: Reply['json'] }>;
+  reveal(store: string, secret: string, token?: string, account?: string): Promise<{ status: number; value: string | undefined; json: Envelope<WireRevealed> }>;
   /** `sstore server token create` through the real binary, against this server's data dir; returns the token. */
   createToken(name: string, permissions: string, extra?: string[]): Promise<string>;
 }
@@ -52,12 +56,12 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export interface Reply {
+/** R is the result a success carries; an error reply's result is null, whatever R says (see assertFailure). */
+export interface Reply<R = unknown> {
   status: number;
   headers: Headers;
   text: string;
-  // The result's shape depends on the route; each test asserts the fields it relies on.
-  json: { success: boolean; errors: { code: number; message: string }[]; messages: unknown[]; result: any; result_info?: any };
+  json: Envelope<R>;
 }
 
 export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<CfServer> {
@@ -71,7 +75,7 @@ export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEn
     dataDir,
     rec,
     sdk: (token = ROOT_TOKEN) => new Cloudflare({ apiToken: token, baseURL: server.api, maxRetries: 0, fetch: rec.fetch }),
-    async call(method, path, { token = ROOT_TOKEN, body, headers = {} } = {}) {
+    async call<R>(method: string, path: string, { token = ROOT_TOKEN, body, headers = {} }: CallOptions = {}): Promise<Reply<R>> {
       const init: RequestInit = { method, headers: { ...headers } };
       if (token !== null) (init.headers as Record<string, string>).authorization = `Bearer ${token}`;
       if (body !== undefined) {
@@ -80,9 +84,9 @@ export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEn
       }
       const response = await rec.fetch(`${server.api}${path}`, init);
       const text = await response.text();
-      let json: Reply['json'];
+      let json: Envelope<R>;
       try {
-        json = JSON.parse(text);
+        json = JSON.parse(text) as Envelope<R>;
       } catch {
         assert.fail(`${method} ${path} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
       }
@@ -90,8 +94,8 @@ export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEn
     },
     async reveal(store, secret, token = ROOT_TOKEN, account = ACCOUNT) {
       const response = await fetch(`${server.api}${secretsPath(store, account)}/${secret}/value`, { headers: { authorization: `Bearer ${token}` } });
-      const json = (await response.json()) as Reply['json'];
-      return { status: response.status, value: json.success ? (json.result.value as string) : undefined, json };
+      const json = (await response.json()) as Envelope<WireRevealed>;
+      return { status: response.status, value: json.success ? json.result.value : undefined, json };
     },
     async createToken(name, permissions, extra = []) {
       const result = await runCli(['server', 'token', 'create', '--name', name, '--permissions', permissions, '--data', dataDir, ...extra], { env });

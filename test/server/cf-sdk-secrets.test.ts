@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Cloudflare from 'cloudflare';
 import { ACCOUNT, ID, MICRO_ISO, assertFailure, assertNoValueLeaked, secretsPath, startCf } from './cf-fixture.ts';
+import type { WireSecret } from './cf-wire.ts';
 
 const cf = await startCf();
 const sdk = cf.sdk();
@@ -77,11 +78,11 @@ test('list: created desc by default; order and direction; search over name and c
 test('scopes filter: repeated keys (the SDK) and comma-separated (raw) both match secrets having all the scopes', async () => {
   const sdkForm = await secrets.list(store.id, { account_id: ACCOUNT, scopes: ['workers', 'ai_gateway'], order: 'name', direction: 'asc' });
   assert.deepEqual(sdkForm.result.map((s) => s.name), ['ALPHA', 'CHARLIE', 'MY_API_KEY']);
-  const comma = await cf.call('GET', `${secretsPath(store.id)}?scopes=workers,ai_gateway&order=name&direction=asc`);
+  const comma = await cf.call<WireSecret[]>('GET', `${secretsPath(store.id)}?scopes=workers,ai_gateway&order=name&direction=asc`);
   assert.equal(comma.status, 200);
-  assert.deepEqual(comma.json.result.map((s: { name: string }) => s.name), ['ALPHA', 'CHARLIE', 'MY_API_KEY']);
-  const repeated = await cf.call('GET', `${secretsPath(store.id)}?scopes=dex&scopes=workers`);
-  assert.deepEqual(repeated.json.result.map((s: { name: string }) => s.name).sort(), ['CHARLIE', 'MY_API_KEY']);
+  assert.deepEqual(comma.json.result.map((s) => s.name), ['ALPHA', 'CHARLIE', 'MY_API_KEY']);
+  const repeated = await cf.call<WireSecret[]>('GET', `${secretsPath(store.id)}?scopes=dex&scopes=workers`);
+  assert.deepEqual(repeated.json.result.map((s) => s.name).sort(), ['CHARLIE', 'MY_API_KEY']);
   const bad = await cf.call('GET', `${secretsPath(store.id)}?scopes=workers,nope`);
   assertFailure(bad, 400, 1001, /nope/);
 });
@@ -95,7 +96,7 @@ test('auto-pagination over secrets ends on the empty page; result_info counts th
     assert.ok(names.length <= 10, 'auto-pagination did not stop');
   }
   assert.deepEqual(names, body.map((b) => b.name));
-  const page = await cf.call('GET', `${secretsPath(store.id)}?scopes=containers&per_page=3&page=4`);
+  const page = await cf.call<WireSecret[]>('GET', `${secretsPath(store.id)}?scopes=containers&per_page=3&page=4`);
   assert.deepEqual(page.json.result_info, { count: 1, page: 4, per_page: 3, total_count: 10, total_pages: 4 });
   const beyond = await cf.call('GET', `${secretsPath(store.id)}?scopes=containers&per_page=3&page=5`);
   assert.equal(beyond.status, 200);
@@ -115,7 +116,7 @@ test('secrets.edit patches value, comment and scopes; the reveal route shows the
   const commentOnly = await secrets.edit(created!.id, { account_id: ACCOUNT, store_id: store.id, comment: 'only the comment' });
   assert.deepEqual(commentOnly.scopes, ['access', 'dex']);
   assert.equal((await cf.reveal(store.id, created!.id)).value, next);
-  const untouched = await cf.call('PATCH', `${secretsPath(store.id)}/${created!.id}`, { body: {} });
+  const untouched = await cf.call<WireSecret>('PATCH', `${secretsPath(store.id)}/${created!.id}`, { body: {} });
   assert.equal(untouched.status, 200);
   assert.equal(untouched.json.result.modified, commentOnly.modified);
   await assert.rejects(secrets.edit('f'.repeat(32), { account_id: ACCOUNT, store_id: store.id, comment: 'x' }), Cloudflare.NotFoundError);

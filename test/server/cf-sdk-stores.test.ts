@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Cloudflare from 'cloudflare';
 import { ACCOUNT, ID, MICRO_ISO, ROOT_TOKEN, assertFailure, startCf, storesPath } from './cf-fixture.ts';
+import type { WireStore } from './cf-wire.ts';
 
 const cf = await startCf();
 const sdk = cf.sdk();
@@ -18,11 +19,11 @@ test('stores.create takes an object and returns the store; stores.get finds it',
 });
 
 test('the legacy array body creates one store and answers with an array', async () => {
-  const reply = await cf.call('POST', storesPath(), { body: [{ name: 'legacy_store' }] });
+  const reply = await cf.call<WireStore[]>('POST', storesPath(), { body: [{ name: 'legacy_store' }] });
   assert.equal(reply.status, 200, reply.text);
   assert.ok(Array.isArray(reply.json.result));
-  assert.equal(reply.json.result[0].name, 'legacy_store');
-  assert.match(reply.json.result[0].id, ID);
+  assert.equal(reply.json.result[0]!.name, 'legacy_store');
+  assert.match(reply.json.result[0]!.id, ID);
   const two = await cf.call('POST', storesPath(), { body: [{ name: 'a_store' }, { name: 'b_store' }] });
   assertFailure(two, 400, 1001);
 });
@@ -50,12 +51,12 @@ test('stores.list orders by created desc by default, and by name or modified in 
 });
 
 test('pages carry result_info; a page past the end is 200 with an empty result; for-await stops', async () => {
-  const first = await cf.call('GET', `${storesPath()}?per_page=2&page=1&order=name&direction=asc`);
+  const first = await cf.call<WireStore[]>('GET', `${storesPath()}?per_page=2&page=1&order=name&direction=asc`);
   assert.equal(first.status, 200);
   assert.deepEqual(first.json.result_info, { count: 2, page: 1, per_page: 2, total_count: 5, total_pages: 3 });
-  const last = await cf.call('GET', `${storesPath()}?per_page=2&page=3&order=name&direction=asc`);
-  assert.deepEqual(last.json.result.map((s: { name: string }) => s.name), ['service_x_keys']);
-  const beyond = await cf.call('GET', `${storesPath()}?per_page=2&page=9`);
+  const last = await cf.call<WireStore[]>('GET', `${storesPath()}?per_page=2&page=3&order=name&direction=asc`);
+  assert.deepEqual(last.json.result.map((s) => s.name), ['service_x_keys']);
+  const beyond = await cf.call<WireStore[]>('GET', `${storesPath()}?per_page=2&page=9`);
   assert.equal(beyond.status, 200);
   assert.deepEqual(beyond.json.result, []);
   assert.equal(beyond.json.result_info.count, 0);

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { ROOT_TOKEN, secretsPath, startCf, storesPath } from './cf-fixture.ts';
+import type { WireSecret, WireStore } from './cf-wire.ts';
 
 function walSize(dataDir: string): number {
   try {
@@ -18,7 +19,7 @@ function walSize(dataDir: string): number {
 
 test('SIGKILL during a bulk create of 1,000 secrets leaves none or all of them', { timeout: 120_000 }, async (t) => {
   const cf = await startCf();
-  const store = (await cf.call('POST', storesPath(), { body: { name: 'main' } })).json.result.id as string;
+  const store = (await cf.call<WireStore>('POST', storesPath(), { body: { name: 'main' } })).json.result.id;
   // 1,000 values of 16 KiB: big enough that SQLite spills pages into the WAL long before the commit.
   const body = JSON.stringify(
     Array.from({ length: 1000 }, (_, i) => ({ name: `BULK_${i}`, value: randomBytes(12_288).toString('base64'), scopes: ['workers'] })),
@@ -44,9 +45,9 @@ test('SIGKILL during a bulk create of 1,000 secrets leaves none or all of them',
   t.diagnostic(`request outcome: ${outcome}; WAL grew by ${walSize(cf.dataDir) - baseline} bytes before the kill`);
 
   const reopened = await startCf({ env: cf.env, dataDir: cf.dataDir });
-  const list = await reopened.call('GET', `${secretsPath(store)}?per_page=100`);
+  const list = await reopened.call<WireSecret[]>('GET', `${secretsPath(store)}?per_page=100`);
   assert.equal(list.status, 200);
-  const count = list.json.result_info.total_count as number;
+  const count = list.json.result_info.total_count;
   t.diagnostic(`secrets after the crash: ${count}`);
   assert.ok(count === 0 || count === 1000, `a crash left ${count} of 1,000 secrets`);
   if (outcome === 200) assert.equal(count, 1000);
@@ -66,7 +67,7 @@ test('two servers writing to one data dir at once lose nothing', { timeout: 120_
   const dataDir = tempDir();
   // Started together on a fresh data dir: they must agree on one master key and one root token.
   const [a, b] = await Promise.all([startCf({ env, dataDir }), startCf({ env, dataDir })]);
-  const store = (await a.call('POST', storesPath(), { body: { name: 'shared' } })).json.result.id as string;
+  const store = (await a.call<WireStore>('POST', storesPath(), { body: { name: 'shared' } })).json.result.id;
   const PER_SERVER = 300;
   const WORKERS = 4;
   const write = async (server: typeof a, prefix: string) => {
@@ -83,14 +84,14 @@ test('two servers writing to one data dir at once lose nothing', { timeout: 120_
 
   const names = new Set<string>();
   for (let page = 1; ; page++) {
-    const reply = await b.call('GET', `${secretsPath(store)}?per_page=100&page=${page}`);
+    const reply = await b.call<WireSecret[]>('GET', `${secretsPath(store)}?per_page=100&page=${page}`);
     if (reply.json.result.length === 0) break;
-    for (const s of reply.json.result as { name: string }[]) names.add(s.name);
+    for (const s of reply.json.result) names.add(s.name);
   }
   assert.equal(names.size, 2 * PER_SERVER);
   for (let i = 0; i < PER_SERVER; i++) assert.ok(names.has(`A_${i}`) && names.has(`B_${i}`), `lost A_${i} or B_${i}`);
   // Each server reads what the other one wrote, with the one shared key.
-  const fromA = (await a.call('GET', `${secretsPath(store)}?search=B_7&order=name&direction=asc`)).json.result[0].id as string;
+  const fromA = (await a.call<WireSecret[]>('GET', `${secretsPath(store)}?search=B_7&order=name&direction=asc`)).json.result[0]!.id;
   assert.equal((await a.reveal(store, fromA)).value, 'B-value-7');
   assert.equal(await a.server.stop(), 0);
   assert.equal(await b.server.stop(), 0);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { assertFailure, secretsPath, startCf, storesPath } from './cf-fixture.ts';
+import type { WireSecret, WireStore } from './cf-wire.ts';
 
 // Two servers on one data dir: what one process commits, the other answers from its very next request, even for
 // stores and secrets it has just served (and may hold in its metadata cache).
@@ -9,23 +10,23 @@ const first = await startCf();
 const second = await startCf({ dataDir: first.dataDir, env: first.env });
 
 test('a secret patched or deleted by another process, and a store it deleted, count on the next request', async () => {
-  const store = (await first.call('POST', storesPath(), { body: { name: 'shared' } })).json.result.id as string;
-  const created = await first.call('POST', secretsPath(store), {
+  const store = (await first.call<WireStore>('POST', storesPath(), { body: { name: 'shared' } })).json.result.id;
+  const created = await first.call<WireSecret[]>('POST', secretsPath(store), {
     body: [
       { name: 'A', value: 'value-a', scopes: ['workers'] },
       { name: 'B', value: 'value-b', scopes: ['workers'] },
     ],
   });
   assert.equal(created.status, 200, created.text);
-  const [a, b] = (created.json.result as { id: string }[]).map((s) => s.id);
+  const [a, b] = created.json.result.map((s) => s.id);
   for (let i = 0; i < 2; i++) {
-    assert.equal((await first.call('GET', `${secretsPath(store)}/${a}`)).json.result.comment, '');
+    assert.equal((await first.call<WireSecret>('GET', `${secretsPath(store)}/${a}`)).json.result.comment, '');
     assert.equal((await first.call('GET', `${secretsPath(store)}/${b}`)).status, 200);
   }
 
   const patched = await second.call('PATCH', `${secretsPath(store)}/${a}`, { body: { comment: 'from the other process', scopes: ['dex'] } });
   assert.equal(patched.status, 200, patched.text);
-  const seen = await first.call('GET', `${secretsPath(store)}/${a}`);
+  const seen = await first.call<WireSecret>('GET', `${secretsPath(store)}/${a}`);
   assert.equal(seen.json.result.comment, 'from the other process');
   assert.deepEqual(seen.json.result.scopes, ['dex']);
 

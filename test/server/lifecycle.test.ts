@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { startServer } from '../helpers/server.ts';
 import { ACCOUNT, ROOT_TOKEN, secretsPath, startCf, storesPath } from './cf-fixture.ts';
+import type { Envelope, WireSecret, WireStore } from './cf-wire.ts';
 
 test('the first start prints a root token once; later starts do not, and the token keeps working', async () => {
   const env = isolatedEnv();
@@ -44,7 +45,7 @@ test('SSTORE_ROOT_TOKEN and --root-token set the admin token; argv prints a warn
 
 test('SIGTERM lets an in-flight request finish, closes the store and exits 0', async () => {
   const cf = await startCf();
-  const store = (await cf.call('POST', storesPath(), { body: { name: 'main' } })).json.result.id as string;
+  const store = (await cf.call<WireStore>('POST', storesPath(), { body: { name: 'main' } })).json.result.id;
   const url = new URL(`${cf.server.api}${secretsPath(store)}`);
   const body = JSON.stringify([{ name: 'SLOW', value: 'slow-value', scopes: ['workers'] }]);
   const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -65,23 +66,23 @@ test('SIGTERM lets an in-flight request finish, closes the store and exits 0', a
   const exit = new Promise<number | null>((resolve) => cf.server.child.on('exit', (code) => resolve(code)));
   const reply = await answer;
   assert.equal(reply.status, 200, reply.text);
-  assert.equal(JSON.parse(reply.text).result[0].name, 'SLOW');
+  assert.equal((JSON.parse(reply.text) as Envelope<WireSecret[]>).result[0]!.name, 'SLOW');
   assert.equal(await exit, 0);
   assert.match(cf.server.stderr(), /SIGTERM: finishing in-flight requests/);
 
   const reopened = await startCf({ env: cf.env, dataDir: cf.dataDir });
-  const list = await reopened.call('GET', secretsPath(store));
-  assert.deepEqual(list.json.result.map((s: { name: string }) => s.name), ['SLOW']);
+  const list = await reopened.call<WireSecret[]>('GET', secretsPath(store));
+  assert.deepEqual(list.json.result.map((s) => s.name), ['SLOW']);
   assert.equal(await reopened.server.stop('SIGINT'), 0);
 });
 
 test('the access log names method, path and status, never a token, a value, a query or a body', async () => {
   const cf = await startCf();
   const token = await cf.createToken('logged', 'read,write,reveal');
-  const store = (await cf.call('POST', storesPath(), { token, body: { name: 'logged_store' } })).json.result.id as string;
+  const store = (await cf.call<WireStore>('POST', storesPath(), { token, body: { name: 'logged_store' } })).json.result.id;
   const value = 'access-log-secret-value-5e1d';
-  const made = await cf.call('POST', secretsPath(store), { token, body: [{ name: 'LOGGED', value, scopes: ['workers'], comment: 'comment-text-9a' }] });
-  await cf.reveal(store, made.json.result[0].id, token);
+  const made = await cf.call<WireSecret[]>('POST', secretsPath(store), { token, body: [{ name: 'LOGGED', value, scopes: ['workers'], comment: 'comment-text-9a' }] });
+  await cf.reveal(store, made.json.result[0]!.id, token);
   await cf.call('GET', `${secretsPath(store)}?search=needle-in-query`, { token: null, headers: { 'x-auth-email': 'me@example.com', 'x-auth-key': token } });
   await cf.call('GET', storesPath(), { token: 'sst_wrong_token_in_log' });
   assert.equal(await cf.server.stop(), 0);

@@ -4,6 +4,7 @@ import Cloudflare from 'cloudflare';
 import { runCli } from '../helpers/cli.ts';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { ACCOUNT, OTHER_ACCOUNT, assertFailure, secretsPath, startCf, storesPath } from './cf-fixture.ts';
+import type { WireSecret, WireStore } from './cf-wire.ts';
 
 const secret = (name: string) => ({ name, value: `v-${name}`, scopes: ['workers'] });
 
@@ -31,14 +32,14 @@ test('--limits cloudflare mimics the live service: one store per account, quota 
   assert.deepEqual(await sdk.secretsStore.quota.get({ account_id: ACCOUNT }), { secrets: { quota: 100, usage: 90 } });
   assert.equal((await cf.call('POST', secretsPath(store.id), { body: Array.from({ length: 10 }, (_, i) => secret(`T${i}`)) })).status, 200);
   assert.deepEqual(await sdk.secretsStore.quota.get({ account_id: ACCOUNT }), { secrets: { quota: 100, usage: 100 } });
-  const first = (await cf.call('GET', `${secretsPath(store.id)}?per_page=1`)).json.result[0].id as string;
+  const first = (await cf.call<WireSecret[]>('GET', `${secretsPath(store.id)}?per_page=1`)).json.result[0]!.id;
   assertFailure(await cf.call('POST', `${secretsPath(store.id)}/${first}/duplicate`, { body: { name: 'DUP', scopes: ['workers'] } }), 400, 1003, /quota/);
 });
 
 test('each limit is settable on its own: --quota, --max-stores, --max-value-bytes, --max-body-bytes', async () => {
   const cf = await startCf({ args: ['--limits', 'cloudflare', '--quota', '3', '--max-stores', '2', '--max-value-bytes', '10', '--max-body-bytes', '2048'] });
   assert.deepEqual(await cf.sdk().secretsStore.quota.get({ account_id: ACCOUNT }), { secrets: { quota: 3, usage: 0 } });
-  const a = (await cf.call('POST', storesPath(), { body: { name: 'a' } })).json.result.id as string;
+  const a = (await cf.call<WireStore>('POST', storesPath(), { body: { name: 'a' } })).json.result.id;
   assert.equal((await cf.call('POST', storesPath(), { body: { name: 'b' } })).status, 200);
   assertFailure(await cf.call('POST', storesPath(), { body: { name: 'c' } }), 400, 1003, /maximum_stores_exceeded/);
   assert.equal((await cf.call('POST', secretsPath(a), { body: [{ name: 'TEN', value: '0123456789', scopes: ['workers'] }] })).status, 200);

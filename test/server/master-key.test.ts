@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { ROOT_TOKEN, secretsPath, startCf, storesPath } from './cf-fixture.ts';
+import type { WireSecret, WireStore } from './cf-wire.ts';
 
 const KEYCHAIN = process.env.SSTORE_TEST_KEYCHAIN === '1';
 
 async function roundTrip(env: NodeJS.ProcessEnv, dataDir: string): Promise<{ firstNotice: string; secondStderr: string }> {
   const cf = await startCf({ env, dataDir });
-  const store = (await cf.call('POST', storesPath(), { body: { name: 'main' } })).json.result.id as string;
-  const id = (await cf.call('POST', secretsPath(store), { body: [{ name: 'K', value: 'key-source-value', scopes: ['workers'] }] })).json.result[0].id as string;
+  const store = (await cf.call<WireStore>('POST', storesPath(), { body: { name: 'main' } })).json.result.id;
+  const id = (await cf.call<WireSecret[]>('POST', secretsPath(store), { body: [{ name: 'K', value: 'key-source-value', scopes: ['workers'] }] })).json.result[0]!.id;
   assert.equal(await cf.server.stop(), 0);
   const again = await startCf({ env, dataDir });
   assert.equal((await again.reveal(store, id)).value, 'key-source-value');

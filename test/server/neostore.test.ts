@@ -154,7 +154,7 @@ describe('Neostore list and delete', () => {
     assert.equal(deleted.text, '');
     assertProblem(await call('GET', secretPath('to-delete')), 404);
     assertProblem(await call('DELETE', secretPath('to-delete')), 404);
-    assert.ok(!JSON.parse((await call('GET', `/api/${TENANT}/secrets`)).text).includes('to-delete'));
+    assert.ok(!(JSON.parse((await call('GET', `/api/${TENANT}/secrets`)).text) as string[]).includes('to-delete'));
   });
 });
 

@@ -7,19 +7,20 @@ import { test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { ROOT_TOKEN, assertFailure, secretsPath, startCf, storesPath } from './cf-fixture.ts';
+import type { WireSecret, WireStore } from './cf-wire.ts';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 test('stores, secrets, values and tokens survive a restart', async () => {
   const cf = await startCf();
-  const store = (await cf.call('POST', storesPath(), { body: { name: 'kept' } })).json.result.id as string;
-  const made = await cf.call('POST', secretsPath(store), { body: [{ name: 'KEPT', value: 'kept-value', scopes: ['workers', 'dex'], comment: 'c' }] });
-  const id = made.json.result[0].id as string;
+  const store = (await cf.call<WireStore>('POST', storesPath(), { body: { name: 'kept' } })).json.result.id;
+  const made = await cf.call<WireSecret[]>('POST', secretsPath(store), { body: [{ name: 'KEPT', value: 'kept-value', scopes: ['workers', 'dex'], comment: 'c' }] });
+  const id = made.json.result[0]!.id;
   const reader = await cf.createToken('reader', 'read');
   assert.equal(await cf.server.stop(), 0);
 
   const again = await startCf({ env: cf.env, dataDir: cf.dataDir });
-  const got = await again.call('GET', `${secretsPath(store)}/${id}`, { token: reader });
+  const got = await again.call<WireSecret>('GET', `${secretsPath(store)}/${id}`, { token: reader });
   assert.equal(got.status, 200);
   assert.deepEqual(got.json.result, made.json.result[0]);
   assert.equal((await again.reveal(store, id)).value, 'kept-value');
@@ -28,11 +29,11 @@ test('stores, secrets, values and tokens survive a restart', async () => {
 
 test('a tampered or moved ciphertext is a clean error for that secret; the server keeps serving the others', async () => {
   const cf = await startCf();
-  const store = (await cf.call('POST', storesPath(), { body: { name: 'main' } })).json.result.id as string;
-  const made = await cf.call('POST', secretsPath(store), {
+  const store = (await cf.call<WireStore>('POST', storesPath(), { body: { name: 'main' } })).json.result.id;
+  const made = await cf.call<WireSecret[]>('POST', secretsPath(store), {
     body: ['GOOD', 'FLIPPED', 'MOVED'].map((name) => ({ name, value: `value-of-${name}`, scopes: ['workers'] })),
   });
-  const [good, flipped, moved] = made.json.result.map((s: { id: string }) => s.id) as string[];
+  const [good, flipped, moved] = made.json.result.map((s) => s.id);
 
   // Edit the database under the running server, as an attacker with the file (but not the key) could.
   const db = new DatabaseSync(join(cf.dataDir, 'sstore.db'));
@@ -53,7 +54,7 @@ test('a tampered or moved ciphertext is a clean error for that secret; the serve
     assertFailure(dup, 500, 1002, /decrypt_failed/);
   }
   assert.equal((await cf.reveal(store, good!)).value, 'value-of-GOOD');
-  const list = await cf.call('GET', secretsPath(store));
+  const list = await cf.call<WireSecret[]>('GET', secretsPath(store));
   assert.equal(list.json.result.length, 3);
   // The tampered secret can be repaired by writing a new value.
   assert.equal((await cf.call('PATCH', `${secretsPath(store)}/${flipped}`, { body: { value: 'repaired' } })).status, 200);
@@ -68,7 +69,7 @@ test('a wrong master key: server start fails with one line and exit 4, and the d
   const env = isolatedEnv({ SSTORE_ROOT_TOKEN: ROOT_TOKEN, SSTORE_MASTER_KEY: key });
   const cf = await startCf({ env });
   assert.match(cf.server.stderr(), /encrypted with the master key in SSTORE_MASTER_KEY/);
-  const store = (await cf.call('POST', storesPath(), { body: { name: 'main' } })).json.result.id as string;
+  const store = (await cf.call<WireStore>('POST', storesPath(), { body: { name: 'main' } })).json.result.id;
   await cf.call('POST', secretsPath(store), { body: [{ name: 'S', value: 'v', scopes: ['workers'] }] });
   assert.equal(await cf.server.stop(), 0);
   const dbFile = join(cf.dataDir, 'sstore.db');
@@ -91,7 +92,7 @@ test('a wrong master key: server start fails with one line and exit 4, and the d
   assert.equal(sha256(dbFile), before);
 
   const right = await startCf({ env, dataDir: cf.dataDir });
-  assert.equal((await right.call('GET', secretsPath(store))).json.result.length, 1);
+  assert.equal((await right.call<WireSecret[]>('GET', secretsPath(store))).json.result.length, 1);
   assert.equal(await right.server.stop(), 0);
 });
 

@@ -22,6 +22,9 @@ async function send(method: string, path: string, body: string, headers: Record<
   return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
 }
 
+/** The parts of the error bodies these tests read: SGP's {"detail"} and Neostore's ProblemDetails. */
+const errorBody = (text: string) => JSON.parse(text) as { detail: string; status?: number };
+
 test('the secrets quota is per provider and account: SGP answers 400 {"detail"}, Neostore 400 ProblemDetails', async () => {
   for (let i = 0; i < QUOTA; i++) {
     assert.equal((await send('POST', '/v5/sgp/secrets', JSON.stringify({ key: `k${i}`, value: 'v' }))).status, 200);
@@ -29,11 +32,11 @@ test('the secrets quota is per provider and account: SGP answers 400 {"detail"},
   }
   const sgp = await send('POST', '/v5/sgp/secrets', JSON.stringify({ key: 'one-too-many', value: 'v' }));
   assert.equal(sgp.status, 400);
-  assert.match(JSON.parse(sgp.text).detail, /quota/);
+  assert.match(errorBody(sgp.text).detail, /quota/);
   const neo = await send('PUT', '/api/acct/secrets/one-too-many', JSON.stringify({ value: 'v' }));
   assert.equal(neo.status, 400);
   assert.equal(neo.type, 'application/problem+json');
-  assert.match(JSON.parse(neo.text).detail, /quota/);
+  assert.match(errorBody(neo.text).detail, /quota/);
   // Replacing an existing key adds nothing, so it still works at the quota.
   assert.equal((await send('PUT', '/api/acct/secrets/k0', JSON.stringify({ value: 'v2' }))).status, 204);
 });
@@ -42,9 +45,9 @@ test('a body over --max-body-bytes is 413 in each dialect\'s shape', async () =>
   const big = JSON.stringify({ key: 'big', value: 'x'.repeat(MAX_BODY) });
   const sgp = await send('POST', '/v5/sgp/secrets', big);
   assert.equal(sgp.status, 413);
-  assert.equal(typeof JSON.parse(sgp.text).detail, 'string');
+  assert.equal(typeof errorBody(sgp.text).detail, 'string');
   const neo = await send('PUT', '/api/acct/secrets/big', JSON.stringify({ value: 'x'.repeat(MAX_BODY) }));
   assert.equal(neo.status, 413);
   assert.equal(neo.type, 'application/problem+json');
-  assert.equal(JSON.parse(neo.text).status, 413);
+  assert.equal(errorBody(neo.text).status, 413);
 });
