@@ -2,11 +2,8 @@ import { formatDotenv } from './dotenv-format.ts';
 import { formatGithub } from './github.ts';
 import { formatJson } from './json.ts';
 import { formatShell } from './shell.ts';
-import type { Entry } from './types.ts';
+import type { Entry, ExportFormat } from './types.ts';
 import { formatYaml } from './yaml.ts';
-
-export const EXPORT_FORMATS = ['dotenv', 'json', 'yaml', 'shell', 'github'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /**
  * An export, ready to write. `body` goes to stdout or the -o file (for `github`: appended to $GITHUB_ENV);

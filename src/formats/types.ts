@@ -1,3 +1,10 @@
+/**
+ * The formats `sstore export` writes. Here, not in export.ts, so that registering the command (its `--format`
+ * choices, read by every `--help`) does not load the renderers and their node:crypto.
+ */
+export const EXPORT_FORMATS = ['dotenv', 'json', 'yaml', 'shell', 'github'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 /** One secret as the formats see it: a name and its value, both plain strings. */
 export interface Entry {
   name: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { completeWords, formatCompletion } from '../../completion/candidates.ts';
 import { completeWith } from '../../completion/kinds.ts';
-import { createNameResolver, DEFAULT_DEADLINE_MS, type NameSource } from '../../completion/names.ts';
+import type { NameSource } from '../../completion/names.ts';
 import { cacheDir, configDir, dataDir } from '../../config/paths.ts';
 
 export interface CompleteSetup {
@@ -26,9 +26,9 @@ export function completionScope(env: NodeJS.ProcessEnv): string {
 }
 
 /** `SSTORE_COMPLETION_DEADLINE_MS` lengthens the 300 ms deadline for a slow network (or a slow test machine). */
-function deadline(env: NodeJS.ProcessEnv): number {
+function deadline(env: NodeJS.ProcessEnv, fallback: number): number {
   const n = Number(env.SSTORE_COMPLETION_DEADLINE_MS);
-  return Number.isFinite(n) && n > 0 ? n : DEFAULT_DEADLINE_MS;
+  return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
 /**
@@ -60,7 +60,11 @@ export function registerComplete(program: Command, setup: CompleteSetup = {}): v
       let text = ':default\n';
       try {
         const env = process.env;
-        const names = setup.names && createNameResolver(setup.names, { dir: join(cacheDir(env), 'completion'), scope: completionScope(env), deadlineMs: deadline(env) });
+        // Loaded here, not at the top: its node:crypto would otherwise load for every `--help`.
+        const { createNameResolver, DEFAULT_DEADLINE_MS } = await import('../../completion/names.ts');
+        const names =
+          setup.names &&
+          createNameResolver(setup.names, { dir: join(cacheDir(env), 'completion'), scope: completionScope(env), deadlineMs: deadline(env, DEFAULT_DEADLINE_MS) });
         text = formatCompletion(await completeWords(program, words.length > 0 ? words : [''], names), shell ?? 'bash');
       } catch {
         // Completion must never get in the way: print no candidates rather than an error.

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { completeWith } from '../../completion/kinds.ts';
-import { EXPORT_FORMATS, type ExportFormat } from '../../formats/export.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../../formats/types.ts';
 import { contextFor, examples } from '../context.ts';
 import { commaList } from '../options.ts';
 
