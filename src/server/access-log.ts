@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export type RequestListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 export interface AccessLog {
   /** The listener, logging each request once its response is written. */
