@@ -2,20 +2,15 @@
 // The server benchmark of tracker issue 3: the real `sstore server start` against a bare node:http baseline started
 // in the same run, both as child processes on loopback, loaded by autocannon from this process.
 // Build first (`node scripts/build.mjs`). What each figure means and how to read it: bench/README.md.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, fstatSync, rmSync, existsSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import { API, VALUE, call, createStore, secretCount, seed } from './lib/api.mjs';
+import { load, median } from './lib/load.mjs';
+import { giveUpAfter, rssOf, runNode, stop, tempDir } from './lib/processes.mjs';
+import { launcher, serverEnv, startBaseline, startSstore } from './lib/servers.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const ACCOUNT = 'bench';
-const API = `/client/v4/accounts/${ACCOUNT}/secrets_store`;
-// Far above any count this script creates: the quota is not what is measured.
-const QUOTA = '100000000';
-const VALUE = 'x'.repeat(40);
 
 const TARGETS = {
   metadataRatio: 0.4,
@@ -81,242 +76,16 @@ function options() {
 
 class UsageError extends Error {}
 
-// ---- child processes: every one is tracked and killed at exit, also on failure or Ctrl-C
-
-const children = new Set();
 let tmp;
-
-function cleanUp() {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-}
-process.on('exit', cleanUp);
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    process.stderr.write(`bench: ${signal}: stopping\n`);
-    process.exit(130);
-  });
-}
-
-function track(child) {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function exited(child) {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
-async function stop(child) {
-  if (exited(child)) return;
-  const gone = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await gone;
-  clearTimeout(timer);
-}
-
-function tailOf(file) {
-  if (!existsSync(file)) return '';
-  const fd = openSync(file, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const length = Math.min(size, 2_000);
-    const buffer = Buffer.alloc(length);
-    readSync(fd, buffer, 0, length, size - length);
-    return buffer.toString('utf8').trim();
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Spawns `node <args>` with stderr going to a log file (the server's access log would otherwise have to be read by
- * this process while it drives the load) and resolves once stdout matches `ready`.
- */
-function spawnUntil(args, { env, ready, log, timeoutMs = 20_000 }) {
-  const fd = openSync(log, 'a');
-  const started = performance.now();
-  const child = track(spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', fd] }));
-  closeSync(fd);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const fail = (why) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`${why}\n${tailOf(log)}`));
-    };
-    const timer = setTimeout(() => fail(`no ready line within ${timeoutMs} ms from: node ${args.join(' ')}`), timeoutMs);
-    child.once('exit', (code, signal) => fail(`exited (${code ?? signal}) before it was ready: node ${args.join(' ')}`));
-    child.stdout.on('data', (chunk) => {
-      if (out === undefined) return;
-      out += chunk.toString();
-      const match = ready.exec(out);
-      if (!match) return;
-      const readyMs = performance.now() - started;
-      out = undefined;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      child.once('exit', () => children.delete(child));
-      resolve({ child, match, readyMs });
-    });
-  });
-}
-
-// ---- the two servers
-
-let serverEnv;
+let bin;
+let env;
 let authorization;
-
-function prepareEnv() {
-  const token = `bench_${randomBytes(24).toString('base64url')}`;
-  authorization = `Bearer ${token}`;
-  const env = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('SSTORE_')) env[key] = value;
-  serverEnv = {
-    ...env,
-    HOME: join(tmp, 'home'),
-    SSTORE_CONFIG_DIR: join(tmp, 'config'),
-    SSTORE_CACHE_DIR: join(tmp, 'cache'),
-    SSTORE_ROOT_TOKEN: token,
-    SSTORE_NO_KEYCHAIN: '1',
-    NO_COLOR: '1',
-  };
-}
-
 let logCount = 0;
 
-let bin;
-
-async function startSstore(name) {
-  const { child, match, readyMs } = await spawnUntil(
-    [bin, 'server', 'start', '--port', '0', '--data', join(tmp, name), '--quota', QUOTA],
-    { env: serverEnv, ready: /sstore server listening on (http:\/\/\S+)/, log: join(tmp, `${name}.${++logCount}.log`) },
-  );
-  return { child, url: match[1], readyMs };
-}
-
-// The fixed body is (b)'s own response, so both servers send the same bytes.
-const BASELINE_SOURCE = `
-const http = require('node:http');
-const body = Buffer.from(process.env.BENCH_BODY);
-const server = http.createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-  res.end(body);
-});
-server.listen(0, '127.0.0.1', () => console.log('baseline listening on http://127.0.0.1:' + server.address().port));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
-`;
-
-async function startBaseline(body) {
-  const { child, match } = await spawnUntil(['-e', BASELINE_SOURCE], {
-    env: { ...process.env, BENCH_BODY: body },
-    ready: /baseline listening on (http:\/\/\S+)/,
-    log: join(tmp, 'baseline.log'),
-  });
-  return { child, url: match[1] };
-}
-
-// ---- the API, as a client would use it
-
-async function call(base, method, path, body) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const started = performance.now();
-  const response = await fetch(base + path, {
-    method,
-    headers: { authorization, 'content-type': 'application/json' },
-    body: payload,
-    signal: AbortSignal.timeout(60_000),
-  });
-  const text = await response.text();
-  const ms = performance.now() - started;
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${method} ${path}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`);
-  }
-  if (!response.ok || json.success !== true) {
-    throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(json.errors ?? json).slice(0, 300)}`);
-  }
-  return { json, text, ms };
-}
-
-async function createStore(base, name) {
-  return (await call(base, 'POST', `${API}/stores`, { name })).json.result.id;
-}
-
-/** Fills a store through the array create endpoint, `batch` secrets per request; returns each request's time. */
-async function seed(base, storeId, count, batch, prefix) {
-  const times = [];
-  let firstId;
-  for (let done = 0; done < count; done += batch) {
-    const size = Math.min(batch, count - done);
-    const secrets = Array.from({ length: size }, (_, i) => ({
-      name: `${prefix}_${String(done + i).padStart(7, '0')}`,
-      value: VALUE,
-      scopes: ['workers'],
-      comment: 'seeded by bench/server.mjs',
-    }));
-    const { json, ms } = await call(base, 'POST', `${API}/stores/${storeId}/secrets`, secrets);
-    if (json.result.length !== size) throw new Error(`asked for ${size} secrets, got ${json.result.length}`);
-    firstId ??= json.result[0].id;
-    times.push(ms);
-  }
-  return { times, firstId };
-}
-
-async function secretCount(base, storeId) {
-  return (await call(base, 'GET', `${API}/stores/${storeId}/secrets?per_page=1`)).json.result_info.total_count;
-}
-
-// ---- measurements
-
-async function load(label, opts) {
-  const result = await autocannon({ ...opts, headers: { authorization, ...opts.headers } });
-  const failures = result.non2xx + result.errors + result.timeouts;
-  if (failures > 0) {
-    throw new Error(
-      `${label}: ${result.non2xx} non-2xx responses, ${result.errors} errors, ${result.timeouts} timeouts out of ${result.requests.total}`,
-    );
-  }
-  return {
-    connections: opts.connections,
-    seconds: opts.duration,
-    requests: result.requests.total,
-    reqPerSec: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    maxMs: result.latency.max,
-    ok: result['2xx'],
-  };
-}
-
-function median(list) {
-  const sorted = [...list].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function rssOf(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
-
-function runNode(args) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = track(spawn(process.execPath, args, { stdio: 'ignore' }));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(performance.now() - started);
-      else reject(new Error(`node ${args.join(' ')} exited with ${code}`));
-    });
-  });
+/** A server on the data dir `name` of this run; the object is also the `server` argument of lib/api.mjs. */
+async function sstoreServer(name) {
+  const started = await startSstore({ bin, env, data: join(tmp, name), log: join(tmp, `${name}.${++logCount}.log`) });
+  return { ...started, authorization };
 }
 
 function progress(line) {
@@ -325,17 +94,10 @@ function progress(line) {
 
 async function main() {
   const o = options();
-  bin = resolve(o.bin);
-  if (!existsSync(bin) || !existsSync(join(bin, '..', '..', 'dist', 'sstore.js'))) {
-    throw new Error(`${bin} or its dist/ is missing: run \`node scripts/build.mjs\` first`);
-  }
-  tmp = mkdtempSync(join(tmpdir(), 'sstore-bench-'));
-  prepareEnv();
-  const watchdog = setTimeout(() => {
-    process.stderr.write(`bench: gave up after --timeout ${o.timeout} s\n`);
-    process.exit(2);
-  }, o.timeout * 1000);
-  watchdog.unref();
+  bin = launcher(o.bin);
+  tmp = tempDir('sstore-bench-');
+  ({ env, authorization } = serverEnv(tmp));
+  const cancelWatchdog = giveUpAfter(o.timeout);
 
   const report = {
     node: process.version,
@@ -347,13 +109,13 @@ async function main() {
 
   // (b), (c), (d) share one server; the baseline answers with (b)'s response body.
   progress('starting the sstore server');
-  const sstore = await startSstore('main');
-  const pageStore = await createStore(sstore.url, 'page');
+  const sstore = await sstoreServer('main');
+  const pageStore = await createStore(sstore, 'page');
   progress(`seeding ${o.storeSize} secrets in batches of 1000`);
-  const seeded = await seed(sstore.url, pageStore, o.storeSize, 1000, 'page');
+  const seeded = await seed(sstore, pageStore, o.storeSize, 1000, 'page');
   const metadataPath = `${API}/stores/${pageStore}/secrets/${seeded.firstId}`;
-  const { text: metadataBody } = await call(sstore.url, 'GET', metadataPath);
-  const baseline = await startBaseline(metadataBody);
+  const { text: metadataBody } = await call(sstore, 'GET', metadataPath);
+  const baseline = await startBaseline({ body: metadataBody, log: join(tmp, 'baseline.log') });
 
   const pages = Math.ceil(o.storeSize / 100);
   let page = 0;
@@ -362,7 +124,7 @@ async function main() {
     method: 'GET',
     setupRequest: (request) => ({ ...request, path: `${API}/stores/${pageStore}/secrets?per_page=100&page=${(page++ % pages) + 1}` }),
   };
-  const createStoreId = await createStore(sstore.url, 'create');
+  const createStoreId = await createStore(sstore, 'create');
   const createBody = JSON.stringify([{ name: 'c_[<id>]', value: VALUE, scopes: ['workers'], comment: null }]);
   const scenarios = [
     ['a', 'bare node:http, fixed JSON body', { url: baseline.url, connections: o.connections }],
@@ -388,12 +150,12 @@ async function main() {
   ];
   for (const [key, label, opts] of scenarios) {
     progress(`(${key}) ${label}: ${opts.connections} connections, 1 s warm-up + ${o.duration} s`);
-    await load(`(${key}) warm-up`, { ...opts, duration: 1 });
-    const before = key === 'd' ? await secretCount(sstore.url, createStoreId) : 0;
-    const figures = await load(`(${key})`, { ...opts, duration: o.duration });
+    await load(`(${key}) warm-up`, authorization, { ...opts, duration: 1 });
+    const before = key === 'd' ? await secretCount(sstore, createStoreId) : 0;
+    const figures = await load(`(${key})`, authorization, { ...opts, duration: o.duration });
     if (key === 'd') {
       // Every acknowledged create must be there; a few more may have landed after autocannon stopped counting.
-      const created = (await secretCount(sstore.url, createStoreId)) - before;
+      const created = (await secretCount(sstore, createStoreId)) - before;
       if (created < figures.ok || created > figures.ok + opts.connections) {
         throw new Error(`(d): ${figures.ok} creates acknowledged but the store grew by ${created}`);
       }
@@ -409,12 +171,12 @@ async function main() {
 
   // Ready time on a quiet machine, alternating with `node -e 0` so that both see the same noise.
   progress(`ready time: ${o.startRuns} runs of \`server start\` and of \`node -e 0\``);
-  await stop((await startSstore('start')).child); // creates the database and the key file
+  await stop((await sstoreServer('start')).child); // creates the database and the key file
   const ready = [];
   const bare = [];
   for (let i = 0; i < o.startRuns; i++) {
     bare.push(await runNode(['-e', '0']));
-    const started = await startSstore('start');
+    const started = await sstoreServer('start');
     ready.push(started.readyMs);
     await stop(started.child);
   }
@@ -422,13 +184,13 @@ async function main() {
 
   if (o.rssSecrets > 0) {
     progress(`RSS: seeding ${o.rssSecrets} secrets in batches of 1000`);
-    const big = await startSstore('rss');
-    const store = await createStore(big.url, 'rss');
-    const filled = await seed(big.url, store, o.rssSecrets, 1000, 'rss');
+    const big = await sstoreServer('rss');
+    const store = await createStore(big, 'rss');
+    const filled = await seed(big, store, o.rssSecrets, 1000, 'rss');
     const afterSeeding = rssOf(big.child.pid);
     await stop(big.child);
-    const again = await startSstore('rss');
-    await call(again.url, 'GET', `${API}/stores/${store}/secrets?per_page=100`);
+    const again = await sstoreServer('rss');
+    await call(again, 'GET', `${API}/stores/${store}/secrets?per_page=100`);
     const afterRestart = rssOf(again.child.pid);
     await stop(again.child);
     report.rss = {
@@ -446,7 +208,7 @@ async function main() {
   report.targets = targetsOf(report);
   if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(render(report));
-  clearTimeout(watchdog);
+  cancelWatchdog();
   return o.check && report.targets.some((t) => !t.met) ? 1 : 0;
 }
 
@@ -505,5 +267,6 @@ try {
   process.exitCode = await main();
 } catch (error) {
   process.stderr.write(error instanceof UsageError ? `bench: ${error.message}\n${USAGE}\n` : `bench: failed: ${error.stack ?? error}\n`);
-  process.exitCode = error instanceof UsageError ? 64 : 1;
+  // Exit now: the servers still running would keep the event loop alive; the exit handler kills them.
+  process.exit(error instanceof UsageError ? 64 : 1);
 }
