@@ -170,6 +170,9 @@ async function main() {
   report.ratio = {
     reqPerSec: report.summary.b.reqPerSec.median / report.summary.a.reqPerSec.median,
     cpuUsPerReq: report.summary.b.cpuUsPerReq.median / report.summary.a.cpuUsPerReq.median,
+    // A and B of the same run are seconds apart, so the ratio within each run cancels slower swings of the machine.
+    reqPerSecByRun: median(report.runs.map((r) => r.b.reqPerSec / r.a.reqPerSec)),
+    cpuUsPerReqByRun: median(report.runs.map((r) => r.b.cpuUsPerReq / r.a.cpuUsPerReq)),
     bFasterInRuns: report.runs.filter((r) => r.b.reqPerSec > r.a.reqPerSec).length,
     bCheaperInRuns: report.runs.filter((r) => r.b.cpuUsPerReq < r.a.cpuUsPerReq).length,
   };
@@ -219,8 +222,8 @@ function render(r) {
     '',
     table(rows),
     '',
-    `B/A req/s:      ${change(r.ratio.reqPerSec)}; B faster in ${r.ratio.bFasterInRuns} of ${o.runs} runs`,
-    `B/A CPU µs/req: ${change(r.ratio.cpuUsPerReq)}; B cheaper in ${r.ratio.bCheaperInRuns} of ${o.runs} runs`,
+    `B/A req/s:      ${change(r.ratio.reqPerSec)}; run by run: median ${change(r.ratio.reqPerSecByRun)}, B faster in ${r.ratio.bFasterInRuns} of ${o.runs}`,
+    `B/A CPU µs/req: ${change(r.ratio.cpuUsPerReq)}; run by run: median ${change(r.ratio.cpuUsPerReqByRun)}, B cheaper in ${r.ratio.bCheaperInRuns} of ${o.runs}`,
     '',
   ].join('\n');
 }
