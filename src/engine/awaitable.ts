@@ -2,7 +2,7 @@
  * A value now or later. The lookups on every request's path (token, store, secret metadata) are answered from
  * memory or by a synchronous SQLite call, so they return values, not promises; a networked backend may return
  * promises. A GET whose every step is synchronous gets its response synchronously and skips the promise machinery
- * of Hono and @hono/node-server: a quarter more requests per second for bench/server.mjs's (b).
+ * of Hono and @hono/node-server: about a quarter more requests per second for a cached GET (bench/ab.mjs).
  */
 export type Awaitable<T> = T | Promise<T>;
 
