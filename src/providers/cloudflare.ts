@@ -2,6 +2,7 @@ import { SstoreError } from '../errors.ts';
 import type { HttpClient, Query } from '../http/client.ts';
 import { paginate, type Page } from '../http/pagination.ts';
 import { unsupported, type Capabilities, type NewSecret, type Provider, type Quota, type Raw, type RevealedSecret, type Secret, type SecretPatch, type SecretQuery, type Store } from './provider.ts';
+import { optionalString, rawObject } from './raw.ts';
 
 /** UNCONFIRMED: Cloudflare documents no batch limit for the array endpoint; 100 keeps a body well under any limit. */
 const BATCH = 100;
@@ -28,22 +29,15 @@ function envelope(body: unknown): Envelope {
   return body as Envelope;
 }
 
-function object(value: unknown): Raw {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SstoreError('internal', 'the API answered with an unexpected result', { reason: 'bad_response' });
-  }
-  return value as Raw;
-}
+const object = (value: unknown): Raw => rawObject(value, 'result');
 
 function list(value: unknown): Raw[] {
   if (!Array.isArray(value)) throw new SstoreError('internal', 'the API answered with an unexpected result (a list was expected)', { reason: 'bad_response' });
   return value.map(object);
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
 export function storeOf(raw: Raw): Store {
-  return { id: String(raw.id), name: String(raw.name), created: str(raw.created), modified: str(raw.modified), raw };
+  return { id: String(raw.id), name: String(raw.name), created: optionalString(raw.created), modified: optionalString(raw.modified), raw };
 }
 
 export function secretOf(raw: Raw): Secret {
@@ -51,11 +45,11 @@ export function secretOf(raw: Raw): Secret {
     id: String(raw.id),
     name: String(raw.name),
     storeId: String(raw.store_id ?? ''),
-    comment: str(raw.comment) ?? '',
+    comment: optionalString(raw.comment) ?? '',
     scopes: Array.isArray(raw.scopes) ? raw.scopes.map(String) : [],
-    status: str(raw.status),
-    created: str(raw.created),
-    modified: str(raw.modified),
+    status: optionalString(raw.status),
+    created: optionalString(raw.created),
+    modified: optionalString(raw.modified),
     raw,
   };
 }

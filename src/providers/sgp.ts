@@ -4,6 +4,7 @@ import { cursorPaginate, type CursorPage } from '../http/pagination.ts';
 import { deleteEach } from './delete-each.ts';
 import { getImplicitStore, implicitStore, storesUnsupported } from './implicit-store.ts';
 import { unsupported, type Capabilities, type NewSecret, type Provider, type Quota, type Raw, type Secret, type SecretOrder, type SecretPatch } from './provider.ts';
+import { optionalString, rawObject } from './raw.ts';
 
 /** SGP's current key rule (lowercase, so that every cloud back end accepts it as a secret name). */
 const KEY = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -21,14 +22,7 @@ export interface SgpOptions {
   close?: () => Promise<void>;
 }
 
-function object(value: unknown): Raw {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SstoreError('internal', 'the API answered with an unexpected body (is the profile URL an SGP API root?)', { reason: 'bad_response' });
-  }
-  return value as Raw;
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const object = (value: unknown): Raw => rawObject(value, 'body (is the profile URL an SGP API root?)');
 
 /** A CloudSecret in domain terms: the key is the name, the description the comment; values never come back. */
 export function cloudSecretOf(raw: Raw): Secret {
@@ -36,11 +30,11 @@ export function cloudSecretOf(raw: Raw): Secret {
     id: String(raw.id),
     name: String(raw.key),
     storeId: String(raw.account_id ?? ''),
-    comment: str(raw.description) ?? '',
+    comment: optionalString(raw.description) ?? '',
     scopes: [],
     status: undefined,
-    created: str(raw.created_at),
-    modified: str(raw.updated_at),
+    created: optionalString(raw.created_at),
+    modified: optionalString(raw.updated_at),
     raw,
   };
 }
