@@ -1,11 +1,12 @@
 import { dataDir } from '../config/paths.ts';
 import { findToken, tokenVariables } from '../config/credentials.ts';
-import { CLOUDFLARE_DEFAULT_URL, DEFAULT_URLS, PROVIDER_ENV, resolveProfile, type ResolvedProfile } from '../config/profiles.ts';
+import { resolveProfile, type ResolvedProfile } from '../config/profiles.ts';
 import { SstoreError } from '../errors.ts';
 import { createHttpClient } from '../http/client.ts';
 import { IN_PROCESS_ORIGIN, LOCAL_ACCOUNT_ID, inProcessTransport } from '../http/in-process.ts';
-import { connectProvider, WIRES } from '../providers/connect.ts';
+import { accountLabel } from '../providers/descriptor.ts';
 import type { Provider, Store } from '../providers/provider.ts';
+import { descriptorOf } from '../providers/registry.ts';
 import { resolveStore } from '../providers/resolve.ts';
 import type { Context } from './context.ts';
 
@@ -15,14 +16,6 @@ export interface Session {
   provider: Provider;
   /** The embedded store, in-process. */
   local: boolean;
-}
-
-function isCloudflareItself(url: string): boolean {
-  try {
-    return new URL(url).hostname === new URL(CLOUDFLARE_DEFAULT_URL).hostname;
-  } catch {
-    return false;
-  }
 }
 
 function checkUrl(url: string, profile: string): void {
@@ -46,7 +39,7 @@ export async function openSession(ctx: Context, options: OpenOptions = {}): Prom
   const { io, globals } = ctx;
   const profile = await resolveProfile(io.env, globals.profile);
   const log = globals.verbose ? (line: string) => io.err(`sstore: ${line}`) : undefined;
-  const wire = WIRES[profile.provider];
+  const descriptor = descriptorOf(profile.provider);
   if (profile.local) {
     // `local` and every --local profile: the embedded store in this process, each profile in its own account.
     const account = profile.account ?? LOCAL_ACCOUNT_ID;
@@ -57,22 +50,21 @@ export async function openSession(ctx: Context, options: OpenOptions = {}): Prom
       onKeyCreated: (key) => io.err(`sstore: created the embedded store in ${dir}; its master key is in ${key.where}`),
     });
     const http = createHttpClient({
-      baseUrl: `${IN_PROCESS_ORIGIN}${wire.root}`,
+      baseUrl: `${IN_PROCESS_ORIGIN}${descriptor.root}`,
       fetch: transport.fetch,
-      headers: wire.headers(undefined, account),
-      errorFor: wire.errorFor,
+      headers: descriptor.headers(undefined, account),
+      errorFor: descriptor.errorFor,
       timeoutMs: globals.timeoutMs,
       ...(log && { log }),
     });
-    return { profile, provider: connectProvider(profile.provider, { http, account, canReveal: true, close: transport.close }), local: true };
+    return { profile, provider: descriptor.connect({ http, account, close: transport.close }), local: true };
   }
-  const url = profile.url ?? DEFAULT_URLS[profile.provider];
+  const url = profile.url ?? descriptor.defaultUrl;
   checkUrl(url, profile.name);
-  const env = PROVIDER_ENV[profile.provider];
   if (!profile.account) {
-    throw new SstoreError('usage', `profile "${profile.name}" has no ${profile.provider === 'neostore' ? 'tenant' : 'account'} id`, {
+    throw new SstoreError('usage', `profile "${profile.name}" has no ${accountLabel(descriptor)} id`, {
       reason: 'account_missing',
-      hint: `set ${env.account}, or \`sstore profile add NAME --provider ${profile.provider} --account ID\``,
+      hint: `set ${descriptor.env.account}, or \`sstore profile add NAME --provider ${profile.provider} --account ID\``,
     });
   }
   const token = options.token ?? (await findToken(io.env, profile.name, profile.provider))?.token;
@@ -84,14 +76,12 @@ export async function openSession(ctx: Context, options: OpenOptions = {}): Prom
   }
   const http = createHttpClient({
     baseUrl: url,
-    headers: wire.headers(token, profile.account),
-    errorFor: wire.errorFor,
+    headers: descriptor.headers(token, profile.account),
+    errorFor: descriptor.errorFor,
     timeoutMs: globals.timeoutMs,
     ...(log && { log }),
   });
-  // api.cloudflare.com never returns values; an sstore server does, to a token with the `reveal` permission.
-  const provider = connectProvider(profile.provider, { http, account: profile.account, canReveal: !isCloudflareItself(url) });
-  return { profile, provider, local: false };
+  return { profile, provider: descriptor.connect({ http, account: profile.account }), local: false };
 }
 
 /** Runs work with a session and always releases it (the embedded store's database). */

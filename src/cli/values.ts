@@ -2,19 +2,12 @@ import { SstoreError } from '../errors.ts';
 import type { Entry } from '../formats/types.ts';
 import { collect } from '../http/pagination.ts';
 import type { Provider, Store } from '../providers/provider.ts';
+import { requireSupport } from '../providers/support.ts';
 import type { Session } from './session.ts';
 
-/**
- * `run` and `export` read values back. Where the provider never returns them (Cloudflare itself) they say so in one
- * line and exit 2, before any request: the CI story there is writing in (`put`, `import`), not reading out.
- */
+/** `run` and `export` read values back: refused before any request where the provider never returns them. */
 export function requireValues(session: Session, command: string): void {
-  if (session.provider.capabilities.canReveal) return;
-  throw new SstoreError(
-    'unsupported',
-    `sstore ${command} needs secret values, and the ${session.profile.name} profile (${session.provider.name}) never returns them: use the embedded store or a local sstore server with a reveal token`,
-    { reason: 'write_only' },
-  );
+  requireSupport(session.provider, { reveal: `sstore ${command}` });
 }
 
 /**

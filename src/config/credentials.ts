@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { join } from 'node:path';
 import { openKeychain } from '../keychain.ts';
 import { configDir } from './paths.ts';
-import { PROVIDER_ENV, type ProviderName } from './profiles.ts';
+import type { ProviderName } from '../provider-names.ts';
+import { descriptorOf } from '../providers/registry.ts';
 
 /**
  * API tokens, first match wins:
@@ -22,7 +23,7 @@ export interface FoundToken {
 
 /** The environment variables that carry a token for this provider, in precedence order. */
 export function tokenVariables(provider: ProviderName): TokenSource[] {
-  return ['SSTORE_API_TOKEN', PROVIDER_ENV[provider].token as TokenSource];
+  return ['SSTORE_API_TOKEN', descriptorOf(provider).env.token as TokenSource];
 }
 
 export function credentialsFile(env: NodeJS.ProcessEnv): string {

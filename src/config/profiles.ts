@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SstoreError } from '../errors.ts';
+import type { ProviderName } from '../provider-names.ts';
+import { allProviders, descriptorOf } from '../providers/registry.ts';
 import { configDir } from './paths.ts';
 
 /**
@@ -17,29 +19,7 @@ import { configDir } from './paths.ts';
  * Then, for any profile that is not in-process: SSTORE_API_URL replaces its URL, and the account variable of its own
  * provider (never another's) replaces its account.
  */
-export type ProviderName = 'cloudflare' | 'sgp' | 'neostore';
-export const PROVIDERS: readonly ProviderName[] = ['cloudflare', 'sgp', 'neostore'];
-
-/** Each provider's environment: its account (or tenant) and its token. A token is only ever sent to its provider. */
-export const PROVIDER_ENV: Record<ProviderName, { account: string; token: string }> = {
-  cloudflare: { account: 'CLOUDFLARE_ACCOUNT_ID', token: 'CLOUDFLARE_API_TOKEN' },
-  sgp: { account: 'SGP_ACCOUNT_ID', token: 'SGP_API_KEY' },
-  neostore: { account: 'NEOSTORE_TENANT_ID', token: 'NEOSTORE_API_KEY' },
-};
-
-export const CLOUDFLARE_DEFAULT_URL = 'https://api.cloudflare.com/client/v4';
-
-/**
- * Where each provider's API lives. A profile URL is the root the provider's own paths go under: Cloudflare's
- * includes `/client/v4` (as its SDK's base URL does); SGP's and Neostore's are the server root, because their paths
- * (`/v5/sgp/secrets`, `/api/{tenant}/secrets`) start there. For a local server: `http://127.0.0.1:8787/client/v4`
- * for cloudflare, `http://127.0.0.1:8787` for sgp and neostore.
- */
-export const DEFAULT_URLS: Record<ProviderName, string> = {
-  cloudflare: CLOUDFLARE_DEFAULT_URL,
-  sgp: 'https://api.egp.scale.com',
-  neostore: 'https://app.neostore.cloud',
-};
+export type { ProviderName };
 
 export interface Profile {
   name: string;
@@ -110,14 +90,14 @@ function fromStored(name: string, stored: StoredProfile): Profile {
 
 /** The provider the environment names (step 4 above), or undefined. */
 function environmentProvider(env: NodeJS.ProcessEnv): ProviderName | undefined {
-  const named = PROVIDERS.filter((p) => env[PROVIDER_ENV[p].account]);
+  const named = allProviders().filter((p) => env[p.env.account]);
   if (named.length > 1) {
-    throw new SstoreError('usage', `the environment names several providers (${named.map((p) => PROVIDER_ENV[p].account).join(', ')})`, {
+    throw new SstoreError('usage', `the environment names several providers (${named.map((p) => p.env.account).join(', ')})`, {
       reason: 'environment_ambiguous',
       hint: 'unset all but one, or choose a profile with --profile or SSTORE_PROFILE',
     });
   }
-  return named[0] ?? (env.SSTORE_API_URL ? 'cloudflare' : undefined);
+  return named[0]?.name ?? (env.SSTORE_API_URL ? 'cloudflare' : undefined);
 }
 
 export async function listProfiles(env: NodeJS.ProcessEnv): Promise<{ profiles: Profile[]; active: string }> {
@@ -151,7 +131,7 @@ export async function resolveProfile(env: NodeJS.ProcessEnv, flag: string | unde
   } else {
     const provider = environmentProvider(env);
     if (!provider) return { ...localProfile(), selectedBy: 'default', overridden: [] };
-    profile = { name: ENV_PROFILE, provider, local: false, url: DEFAULT_URLS[provider], account: undefined, store: undefined };
+    profile = { name: ENV_PROFILE, provider, local: false, url: descriptorOf(provider).defaultUrl, account: undefined, store: undefined };
     selectedBy = 'environment';
   }
   const overridden: string[] = [];
@@ -160,7 +140,7 @@ export async function resolveProfile(env: NodeJS.ProcessEnv, flag: string | unde
       profile = { ...profile, url: env.SSTORE_API_URL };
       overridden.push('url (SSTORE_API_URL)');
     }
-    const accountVar = PROVIDER_ENV[profile.provider].account;
+    const accountVar = descriptorOf(profile.provider).env.account;
     const account = env[accountVar];
     if (account) {
       profile = { ...profile, account };

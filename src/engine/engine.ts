@@ -72,10 +72,6 @@ export class Engine {
     this.limits = limits;
   }
 
-  get location(): string {
-    return this.storage.location;
-  }
-
   /** See Storage.revalidate: at the start of every request, before it reads anything. */
   revalidate(): void {
     this.storage.revalidate();

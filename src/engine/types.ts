@@ -1,7 +1,9 @@
 /** Domain records of the engine. Times are microseconds since the epoch (see clock.ts). */
 
+import type { ProviderName } from '../provider-names.ts';
+
 /** Each provider's secrets live in their own namespace, so dialects never see each other's names. */
-export type Namespace = 'cloudflare' | 'sgp' | 'neostore';
+export type Namespace = ProviderName;
 
 export const SCOPES = ['workers', 'ai_gateway', 'dex', 'access', 'containers', 'websearch'] as const;
 

@@ -1,7 +1,7 @@
 import { createFetch, type FetchResponse } from 'ofetch';
 import { SstoreError } from '../errors.ts';
 import { VERSION } from '../version.ts';
-import { networkError, responseError } from './errors.ts';
+import { networkError } from './errors.ts';
 
 export type FetchFn = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -22,8 +22,8 @@ export interface HttpClientOptions {
   maxDelayMs?: number;
   /** `--verbose`: one line per attempt. Gets no headers and no bodies. */
   log?: (line: string) => void;
-  /** Turns a failed response into an error; the default reads Cloudflare's envelope. */
-  errorFor?: (status: number, body: unknown) => SstoreError;
+  /** Turns a failed response into an error: the provider's parser (its descriptor's `errorFor`). */
+  errorFor: (status: number, body: unknown) => SstoreError;
 }
 
 export interface RequestOptions {
@@ -57,7 +57,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const retries = options.retries ?? 3;
   const baseDelay = options.baseDelayMs ?? 500;
   const maxDelay = options.maxDelayMs ?? 8_000;
-  const errorFor = options.errorFor ?? responseError;
+  const { errorFor } = options;
   const base = options.baseUrl.replace(/\/+$/, '');
 
   async function attempt(method: Method, url: string, request: RequestOptions): Promise<FetchResponse<unknown>> {

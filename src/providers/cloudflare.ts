@@ -1,13 +1,19 @@
+import * as v from 'valibot';
 import { SstoreError } from '../errors.ts';
 import type { HttpClient, Query } from '../http/client.ts';
 import { paginate, type Page } from '../http/pagination.ts';
-import { unsupported, type Capabilities, type NewSecret, type Provider, type Quota, type Raw, type RevealedSecret, type Secret, type SecretPatch, type SecretQuery, type Store } from './provider.ts';
-import { optionalString, rawObject } from './raw.ts';
+import { chunks } from './chunks.ts';
+import { cloudflareError } from './cloudflare-errors.ts';
+import type { ProviderDescriptor } from './descriptor.ts';
+import type { Capabilities, NewSecret, Provider, Quota, Raw, RevealedSecret, Secret, SecretPatch, SecretQuery, Store } from './provider.ts';
+import { maybeString, parseResponse } from './raw.ts';
+import { requireSupport } from './support.ts';
 
 /** UNCONFIRMED: Cloudflare documents no batch limit for the array endpoint; 100 keeps a body well under any limit. */
 const BATCH = 100;
 /** What the API (and wrangler) accept as a secret or store name. */
 const NAME = /^[A-Za-z0-9_-]+$/;
+const DEFAULT_URL = 'https://api.cloudflare.com/client/v4';
 
 export interface CloudflareOptions {
   http: HttpClient;
@@ -17,48 +23,75 @@ export interface CloudflareOptions {
   close?: () => Promise<void>;
 }
 
-interface Envelope {
-  result: unknown;
-  result_info?: { per_page?: number; total_pages?: number };
-}
+const Envelope = v.looseObject({
+  result: v.unknown(),
+  result_info: v.nullish(v.looseObject({ per_page: v.nullish(v.number()), total_pages: v.nullish(v.number()) })),
+});
 
-function envelope(body: unknown): Envelope {
-  if (typeof body !== 'object' || body === null || !('result' in body)) {
+const StoreSchema = v.looseObject({ id: v.string(), name: v.string(), created: maybeString, modified: maybeString });
+
+const SecretSchema = v.looseObject({
+  id: v.string(),
+  name: v.string(),
+  store_id: maybeString,
+  comment: maybeString,
+  scopes: v.nullish(v.array(v.string())),
+  status: maybeString,
+  created: maybeString,
+  modified: maybeString,
+});
+
+const RevealedSchema = v.looseObject({ id: v.string(), name: v.string(), value: v.string() });
+
+const QuotaSchema = v.looseObject({
+  secrets: v.nullish(v.looseObject({ quota: v.nullish(v.number()), usage: v.nullish(v.number()) })),
+});
+
+function envelope(body: unknown): v.InferOutput<typeof Envelope> {
+  const result = v.safeParse(Envelope, body);
+  if (!result.success) {
     throw new SstoreError('internal', 'the API answered without a result (is the profile URL a Cloudflare v4 API?)', { reason: 'bad_response' });
   }
-  return body as Envelope;
+  return result.output;
 }
 
-const object = (value: unknown): Raw => rawObject(value, 'result');
-
-function list(value: unknown): Raw[] {
+function list(value: unknown): unknown[] {
   if (!Array.isArray(value)) throw new SstoreError('internal', 'the API answered with an unexpected result (a list was expected)', { reason: 'bad_response' });
-  return value.map(object);
+  return value;
 }
 
-export function storeOf(raw: Raw): Store {
-  return { id: String(raw.id), name: String(raw.name), created: optionalString(raw.created), modified: optionalString(raw.modified), raw };
+function storeOf(value: unknown): Store {
+  const { data, raw } = parseResponse(StoreSchema, value, 'store');
+  return { id: data.id, name: data.name, created: data.created ?? undefined, modified: data.modified ?? undefined, raw };
 }
 
-export function secretOf(raw: Raw): Secret {
+function secretOf(value: unknown): Secret {
+  const { data, raw } = parseResponse(SecretSchema, value, 'secret');
   return {
-    id: String(raw.id),
-    name: String(raw.name),
-    storeId: String(raw.store_id ?? ''),
-    comment: optionalString(raw.comment) ?? '',
-    scopes: Array.isArray(raw.scopes) ? raw.scopes.map(String) : [],
-    status: optionalString(raw.status),
-    created: optionalString(raw.created),
-    modified: optionalString(raw.modified),
+    id: data.id,
+    name: data.name,
+    storeId: data.store_id ?? '',
+    comment: data.comment ?? '',
+    scopes: data.scopes ?? [],
+    status: data.status ?? undefined,
+    created: data.created ?? undefined,
+    modified: data.modified ?? undefined,
     raw,
   };
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+const CAPABILITIES: Capabilities = {
+  canReveal: true,
+  nativeStores: true,
+  quota: true,
+  scopes: true,
+  comments: true,
+  validityWindow: false,
+  duplicate: true,
+  overwrite: false,
+  orders: ['name', 'comment', 'created', 'modified', 'status'],
+  maxBatch: BATCH,
+};
 
 /** Cloudflare Secrets Store v4 (api.cloudflare.com, a local `sstore server`, or the embedded store in-process). */
 export function cloudflareProvider(options: CloudflareOptions): Provider {
@@ -66,35 +99,24 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
   const account = `/accounts/${encodeURIComponent(options.accountId)}/secrets_store`;
   const store = (id: string) => `${account}/stores/${encodeURIComponent(id)}`;
   const secret = (storeId: string, id: string) => `${store(storeId)}/secrets/${encodeURIComponent(id)}`;
-  const capabilities: Capabilities = {
-    canReveal: options.canReveal,
-    nativeStores: true,
-    quota: true,
-    scopes: true,
-    comments: true,
-    validityWindow: false,
-    duplicate: true,
-    maxBatch: BATCH,
-  };
-  const noWindow = (what: { window?: unknown }) => {
-    if (what.window !== undefined) throw unsupported('a validity window (--not-before, --expires-on)', 'cloudflare', 'only neostore secrets have one');
-  };
+  const self = { descriptor: CLOUDFLARE, capabilities: { ...CAPABILITIES, canReveal: options.canReveal } };
 
   async function result(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, init: { query?: Query; body?: unknown } = {}) {
     return envelope((await http.request(method, path, init)).body);
   }
 
-  function pageOf(env: Envelope): Page<Raw> {
+  function pageOf(env: v.InferOutput<typeof Envelope>): Page<unknown> {
+    const info = env.result_info;
     return {
       items: list(env.result ?? []),
-      ...(typeof env.result_info?.per_page === 'number' && env.result_info.per_page > 0 && { perPage: env.result_info.per_page }),
-      ...(typeof env.result_info?.total_pages === 'number' && { totalPages: env.result_info.total_pages }),
+      ...(typeof info?.per_page === 'number' && info.per_page > 0 && { perPage: info.per_page }),
+      ...(typeof info?.total_pages === 'number' && { totalPages: info.total_pages }),
     };
   }
 
   return {
     name: 'cloudflare',
-    capabilities,
+    ...self,
 
     checkName(what, name) {
       if (!NAME.test(name) || name.length > 255) {
@@ -114,12 +136,8 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
       return stores;
     },
 
-    async getStore(id) {
-      return storeOf(object((await result('GET', store(id))).result));
-    },
-
     async createStore(name) {
-      return storeOf(object((await result('POST', `${account}/stores`, { body: { name } })).result));
+      return storeOf((await result('POST', `${account}/stores`, { body: { name } })).result);
     },
 
     async deleteStore(id, { force }) {
@@ -138,11 +156,11 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
     },
 
     async getSecret(storeId, id) {
-      return secretOf(object((await result('GET', secret(storeId, id))).result));
+      return secretOf((await result('GET', secret(storeId, id))).result);
     },
 
     async createSecrets(storeId, secrets: NewSecret[]) {
-      secrets.forEach(noWindow);
+      for (const s of secrets) requireSupport(self, { window: s.window !== undefined });
       const created: Secret[] = [];
       for (const batch of chunks(secrets, BATCH)) {
         const body = batch.map((s) => ({ name: s.name, value: s.value, scopes: s.scopes, ...(s.comment !== undefined && { comment: s.comment }) }));
@@ -152,13 +170,13 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
     },
 
     async patchSecret(storeId, id, patch: SecretPatch) {
-      noWindow(patch);
-      return secretOf(object((await result('PATCH', secret(storeId, id), { body: patch })).result));
+      requireSupport(self, { window: patch.window !== undefined });
+      return secretOf((await result('PATCH', secret(storeId, id), { body: patch })).result);
     },
 
     async duplicateSecret(storeId, id, { overwrite, ...copy }) {
-      if (overwrite) throw unsupported('overwriting with dup (--force)', 'cloudflare', 'delete the destination first: a name exists once per store');
-      return secretOf(object((await result('POST', `${secret(storeId, id)}/duplicate`, { body: copy })).result));
+      requireSupport(self, { overwrite: overwrite === true });
+      return secretOf((await result('POST', `${secret(storeId, id)}/duplicate`, { body: copy })).result);
     },
 
     async deleteSecrets(storeId, ids) {
@@ -166,26 +184,21 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
     },
 
     async revealSecrets(storeId, ids): Promise<RevealedSecret[]> {
-      if (!options.canReveal) {
-        throw new SstoreError('unsupported', 'Cloudflare Secrets Store values are write-only: the API never returns them, so they cannot be revealed', {
-          reason: 'write_only',
-          hint: 'Workers read them through their binding; `sstore secrets get NAME` shows the metadata',
-        });
-      }
+      requireSupport(self, { reveal: 'secrets get --reveal' });
       // One request per 100 values through the local bulk extension (`…/secrets/values?ids=`), not one per value.
       const revealed: RevealedSecret[] = [];
       for (const batch of chunks(ids, BATCH)) {
-        for (const raw of list((await result('GET', `${store(storeId)}/secrets/values`, { query: { ids: batch.join(',') } })).result)) {
-          revealed.push({ id: String(raw.id), name: String(raw.name), value: String(raw.value) });
+        for (const item of list((await result('GET', `${store(storeId)}/secrets/values`, { query: { ids: batch.join(',') } })).result)) {
+          const { data } = parseResponse(RevealedSchema, item, 'value');
+          revealed.push({ id: data.id, name: data.name, value: data.value });
         }
       }
       return revealed;
     },
 
     async quota(): Promise<Quota> {
-      const raw = object((await result('GET', `${account}/quota`)).result);
-      const secrets = (raw.secrets ?? {}) as { quota?: unknown; usage?: unknown };
-      return { usage: Number(secrets.usage ?? 0), quota: typeof secrets.quota === 'number' ? secrets.quota : undefined, raw };
+      const { data, raw } = parseResponse(QuotaSchema, (await result('GET', `${account}/quota`)).result, 'quota');
+      return { usage: data.secrets?.usage ?? 0, quota: data.secrets?.quota ?? undefined, raw };
     },
 
     async close() {
@@ -193,3 +206,28 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
     },
   };
 }
+
+/** api.cloudflare.com itself never returns values; an sstore server (or the embedded store) speaking its API does. */
+function isCloudflareItself(url: string): boolean {
+  try {
+    return new URL(url).hostname === new URL(DEFAULT_URL).hostname;
+  } catch {
+    return false;
+  }
+}
+
+export const CLOUDFLARE: ProviderDescriptor = {
+  name: 'cloudflare',
+  title: 'Cloudflare',
+  accountNoun: 'account',
+  env: { account: 'CLOUDFLARE_ACCOUNT_ID', token: 'CLOUDFLARE_API_TOKEN' },
+  defaultUrl: DEFAULT_URL,
+  root: '/client/v4',
+  pastedPath: undefined,
+  maxAccountLength: 64,
+  valuesNoun: 'Cloudflare Secrets Store values',
+  headers: (token): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {}),
+  errorFor: cloudflareError,
+  capabilities: CAPABILITIES,
+  connect: ({ http, account, close }) => cloudflareProvider({ http, accountId: account, canReveal: !isCloudflareItself(http.baseUrl), ...(close && { close }) }),
+};

@@ -1,8 +1,13 @@
+import * as v from 'valibot';
 import { isSstoreError, SstoreError } from '../errors.ts';
 import { isJsonType, type HttpClient } from '../http/client.ts';
 import { deleteEach } from './delete-each.ts';
-import { getImplicitStore, implicitStore, storesUnsupported } from './implicit-store.ts';
-import { unsupported, type Capabilities, type NewSecret, type Provider, type Quota, type RevealedSecret, type Secret, type SecretPatch, type ValidityWindow } from './provider.ts';
+import type { ProviderDescriptor } from './descriptor.ts';
+import { implicitStore } from './implicit-store.ts';
+import { problemDetailsError } from './neostore-errors.ts';
+import type { Capabilities, NewSecret, Provider, Quota, RevealedSecret, Secret, SecretPatch, ValidityWindow } from './provider.ts';
+import { parseResponse } from './raw.ts';
+import { refusal, requireSupport } from './support.ts';
 
 /** "Alphanumeric characters and hyphens only; case-sensitive." */
 const KEY = /^[A-Za-z0-9-]+$/;
@@ -42,22 +47,28 @@ function setRequest(value: string, window: ValidityWindow | undefined): { value:
   return Object.keys(options).length > 0 ? { value, options } : { value };
 }
 
+const KeyList = v.array(v.string());
+
+const CAPABILITIES: Capabilities = {
+  canReveal: true,
+  nativeStores: false,
+  quota: false,
+  scopes: false,
+  comments: false,
+  validityWindow: true,
+  duplicate: true,
+  overwrite: true,
+  orders: ['name'],
+  maxBatch: 1,
+};
+
 /** Neostore (`/api/{tenantId}/secrets`): key → value per tenant, readable values, upserts, validity windows. */
 export function neostoreProvider(options: NeostoreOptions): Provider {
   const { http, tenantId } = options;
   const collection = `/api/${encodeURIComponent(tenantId)}/secrets`;
   const item = (key: string) => `${collection}/${encodeURIComponent(key)}`;
   const store = implicitStore(tenantId, 'tenant');
-  const capabilities: Capabilities = {
-    canReveal: true,
-    nativeStores: false,
-    quota: false,
-    scopes: false,
-    comments: false,
-    validityWindow: true,
-    duplicate: true,
-    maxBatch: 1,
-  };
+  const self = { descriptor: NEOSTORE, capabilities: CAPABILITIES };
 
   function checkKey(key: string): void {
     if (!KEY.test(key)) {
@@ -65,18 +76,13 @@ export function neostoreProvider(options: NeostoreOptions): Provider {
     }
   }
 
-  function refuseExtras(what: { scopes?: string[]; comment?: string }): void {
-    if (what.scopes && what.scopes.length > 0) throw unsupported('--scopes', 'neostore', 'neostore secrets have no scopes');
-    if (what.comment !== undefined && what.comment !== '') throw unsupported('--comment', 'neostore', 'neostore stores a key and a value, nothing more');
-  }
+  const refuseExtras = (what: { scopes?: string[]; comment?: string }) =>
+    requireSupport(self, { scopes: what.scopes !== undefined && what.scopes.length > 0, comment: what.comment !== undefined && what.comment !== '' });
 
   /** Every key valid now (what the API lists), in the API's order. */
   async function keys(): Promise<string[]> {
     const { body } = await http.request('GET', collection);
-    if (!Array.isArray(body) || !body.every((k) => typeof k === 'string')) {
-      throw new SstoreError('internal', 'the API answered a key list that is not a list of strings (is the profile URL a Neostore root?)', { reason: 'bad_response' });
-    }
-    return body;
+    return parseResponse(KeyList, body, 'key list (is the profile URL a Neostore root?)').data;
   }
 
   async function readValue(key: string): Promise<string> {
@@ -97,7 +103,7 @@ export function neostoreProvider(options: NeostoreOptions): Provider {
 
   return {
     name: 'neostore',
-    capabilities,
+    ...self,
 
     checkName(what, name) {
       if (what === 'secret') checkKey(name);
@@ -111,21 +117,16 @@ export function neostoreProvider(options: NeostoreOptions): Provider {
       return [store];
     },
 
-    async getStore(id) {
-      return getImplicitStore(store, id, 'neostore');
-    },
-
     async createStore() {
-      throw storesUnsupported('stores create', 'neostore', 'tenant');
+      throw refusal(self, { stores: 'stores create' });
     },
 
     async deleteStore() {
-      throw storesUnsupported('stores delete', 'neostore', 'tenant');
+      throw refusal(self, { stores: 'stores delete' });
     },
 
     async *listSecrets(_storeId, query = {}) {
-      if (query.scopes && query.scopes.length > 0) throw unsupported('--scopes', 'neostore', 'neostore secrets have no scopes');
-      if (query.order !== undefined && query.order !== 'name') throw unsupported(`ordering by ${query.order}`, 'neostore', 'the API lists keys only: order by name');
+      requireSupport(self, { scopes: query.scopes !== undefined && query.scopes.length > 0, ...(query.order !== undefined && { order: query.order }) });
       const needle = query.search ? query.search.toLowerCase() : undefined;
       // Ordinal order (code units), as the API sorts; one response, no paging.
       const sorted = (await keys()).filter((k) => needle === undefined || k.toLowerCase().includes(needle)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -205,3 +206,19 @@ export function neostoreProvider(options: NeostoreOptions): Provider {
     },
   };
 }
+
+export const NEOSTORE: ProviderDescriptor = {
+  name: 'neostore',
+  title: 'Neostore',
+  accountNoun: 'tenant',
+  env: { account: 'NEOSTORE_TENANT_ID', token: 'NEOSTORE_API_KEY' },
+  defaultUrl: 'https://app.neostore.cloud',
+  root: '',
+  pastedPath: { pattern: /\/(api|client\/v4)(\/|$)/, adds: '/api/{tenant}/secrets' },
+  maxAccountLength: 128,
+  valuesNoun: 'Neostore secret values',
+  headers: (token): Record<string, string> => (token ? { 'x-api-key': token } : {}),
+  errorFor: problemDetailsError,
+  capabilities: CAPABILITIES,
+  connect: ({ http, account, close }) => neostoreProvider({ http, tenantId: account, ...(close && { close }) }),
+};

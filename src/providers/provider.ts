@@ -1,11 +1,12 @@
 /**
  * A provider is one secrets API, seen in domain terms. Every command talks to a Provider; only the provider knows
- * paths, envelopes and pagination. An operation a provider cannot do throws SstoreError kind 'unsupported' with one
- * line such as "quota is not supported by the neostore provider" (exit 2): use `unsupported()` below.
+ * paths, envelopes and pagination. What a provider cannot do is refused before any request by `requireSupport`
+ * (`support.ts`), from its capabilities: the commands call it first, the providers again on what they are given.
  */
-import { SstoreError } from '../errors.ts';
+import type { ProviderName } from '../provider-names.ts';
+import type { ProviderDescriptor } from './descriptor.ts';
 
-export type ProviderName = 'cloudflare' | 'sgp' | 'neostore';
+export type { ProviderName };
 
 /** What the provider can do, so commands can refuse early and explain, instead of failing on the wire. */
 export interface Capabilities {
@@ -23,6 +24,10 @@ export interface Capabilities {
   validityWindow: boolean;
   /** `secrets dup`: native (Cloudflare) or emulated (Neostore: GET then PUT). SGP cannot read a value to copy it. */
   duplicate: boolean;
+  /** `secrets dup --force` replaces an existing destination (Neostore, whose PUT is an upsert). */
+  overwrite: boolean;
+  /** What `secrets list --order` may sort by. */
+  orders: readonly SecretOrder[];
   /** The most secrets one create request may carry (the array endpoint). */
   maxBatch: number;
 }
@@ -112,6 +117,7 @@ export interface SecretCopy {
 
 export interface Provider {
   readonly name: ProviderName;
+  readonly descriptor: ProviderDescriptor;
   readonly capabilities: Capabilities;
 
   /** Throws `validation` for a name the API would refuse, before any request or prompt. */
@@ -121,7 +127,6 @@ export interface Provider {
   verifyCredentials(): Promise<void>;
 
   listStores(): Promise<Store[]>;
-  getStore(id: string): Promise<Store>;
   createStore(name: string): Promise<Store>;
   /** `force` deletes a store that still holds secrets; without it that is a `conflict`. */
   deleteStore(id: string, options: { force: boolean }): Promise<void>;
@@ -145,11 +150,4 @@ export interface Provider {
 
   /** Releases the transport (the embedded store's database). Safe to call twice. */
   close(): Promise<void>;
-}
-
-export function unsupported(what: string, provider: ProviderName, hint?: string): SstoreError {
-  return new SstoreError('unsupported', `${what} is not supported by the ${provider} provider`, {
-    reason: 'unsupported',
-    ...(hint !== undefined && { hint }),
-  });
 }

@@ -1,15 +1,23 @@
+import * as v from 'valibot';
 import { SstoreError } from '../errors.ts';
 import type { Raw } from './provider.ts';
 
-/** A JSON object from a response, or a `bad_response` error: `expected` ends "the API answered with an unexpected …". */
-export function rawObject(value: unknown, expected: string): Raw {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SstoreError('internal', `the API answered with an unexpected ${expected}`, { reason: 'bad_response' });
+/**
+ * Responses are input from outside: every field a provider reads is checked here against a schema before use, so a
+ * missing id is an error naming the field, never the string "undefined". `raw` is the object exactly as the API sent
+ * it (key order included), for `--json`.
+ */
+export function parseResponse<S extends v.GenericSchema>(schema: S, value: unknown, expected: string): { data: v.InferOutput<S>; raw: Raw } {
+  const result = v.safeParse(schema, value);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join('.');
+    // Never `issue.received`: the field may hold a value.
+    const where = path ? ` (${path}: expected ${issue.expected ?? 'something else'})` : ` (expected ${issue.expected ?? 'something else'})`;
+    throw new SstoreError('internal', `the API answered with an unexpected ${expected}${where}`, { reason: 'bad_response' });
   }
-  return value as Raw;
+  return { data: result.output, raw: value as Raw };
 }
 
-/** A response field that should be a string; anything else reads as absent. */
-export function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
+/** A string field the API may leave out (or send as null). */
+export const maybeString = v.nullish(v.string());

@@ -1,10 +1,14 @@
+import * as v from 'valibot';
 import { SstoreError } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
 import { cursorPaginate, type CursorPage } from '../http/pagination.ts';
 import { deleteEach } from './delete-each.ts';
-import { getImplicitStore, implicitStore, storesUnsupported } from './implicit-store.ts';
-import { unsupported, type Capabilities, type NewSecret, type Provider, type Quota, type Raw, type Secret, type SecretOrder, type SecretPatch } from './provider.ts';
-import { optionalString, rawObject } from './raw.ts';
+import type { ProviderDescriptor } from './descriptor.ts';
+import { implicitStore } from './implicit-store.ts';
+import type { Capabilities, NewSecret, Provider, Quota, Secret, SecretOrder, SecretPatch } from './provider.ts';
+import { maybeString, parseResponse } from './raw.ts';
+import { fastApiError } from './sgp-errors.ts';
+import { refusal, requireSupport } from './support.ts';
 
 /** SGP's current key rule (lowercase, so that every cloud back end accepts it as a secret name). */
 const KEY = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -22,44 +26,59 @@ export interface SgpOptions {
   close?: () => Promise<void>;
 }
 
-const object = (value: unknown): Raw => rawObject(value, 'body (is the profile URL an SGP API root?)');
+const WHERE = 'body (is the profile URL an SGP API root?)';
+
+const CloudSecret = v.looseObject({
+  id: v.string(),
+  key: v.string(),
+  account_id: maybeString,
+  description: maybeString,
+  created_at: maybeString,
+  updated_at: maybeString,
+});
+
+const ListPage = v.looseObject({ items: v.array(v.unknown()), has_more: v.nullish(v.boolean()), total: v.nullish(v.number()) });
 
 /** A CloudSecret in domain terms: the key is the name, the description the comment; values never come back. */
-export function cloudSecretOf(raw: Raw): Secret {
+export function cloudSecretOf(value: unknown): Secret {
+  const { data, raw } = parseResponse(CloudSecret, value, WHERE);
   return {
-    id: String(raw.id),
-    name: String(raw.key),
-    storeId: String(raw.account_id ?? ''),
-    comment: optionalString(raw.description) ?? '',
+    id: data.id,
+    name: data.key,
+    storeId: data.account_id ?? '',
+    comment: data.description ?? '',
     scopes: [],
     status: undefined,
-    created: optionalString(raw.created_at),
-    modified: optionalString(raw.updated_at),
+    created: data.created_at ?? undefined,
+    modified: data.updated_at ?? undefined,
     raw,
   };
 }
 
-function cursorPageOf(body: unknown): CursorPage<Raw> & { total: number | undefined } {
-  const page = object(body);
-  if (!Array.isArray(page.items)) throw new SstoreError('internal', 'the API answered without items (is the profile URL an SGP API root?)', { reason: 'bad_response' });
-  return { items: page.items.map(object), hasMore: page.has_more === true, total: typeof page.total === 'number' ? page.total : undefined };
+function cursorPageOf(body: unknown): CursorPage<Secret> & { total: number | undefined } {
+  const { data } = parseResponse(ListPage, body, WHERE);
+  return { items: data.items.map(cloudSecretOf), hasMore: data.has_more === true, total: data.total ?? undefined };
 }
+
+const CAPABILITIES: Capabilities = {
+  canReveal: false,
+  nativeStores: false,
+  quota: false,
+  scopes: false,
+  comments: true,
+  validityWindow: false,
+  duplicate: false,
+  overwrite: false,
+  orders: ['name', 'comment', 'created', 'modified'],
+  maxBatch: 1,
+};
 
 /** SGP (`/v5/sgp/secrets`): one flat, write-only namespace per account, secrets addressed by server id. */
 export function sgpProvider(options: SgpOptions): Provider {
   const { http, accountId } = options;
   const item = (id: string) => `${COLLECTION}/${encodeURIComponent(id)}`;
   const store = implicitStore(accountId, 'account');
-  const capabilities: Capabilities = {
-    canReveal: false,
-    nativeStores: false,
-    quota: false,
-    scopes: false,
-    comments: true,
-    validityWindow: false,
-    duplicate: false,
-    maxBatch: 1,
-  };
+  const self = { descriptor: SGP, capabilities: CAPABILITIES };
   // Keys of the ids seen, so that a failed delete of several names the keys, not opaque ids.
   const keys = new Map<string, string>();
   const remember = (secret: Secret): Secret => {
@@ -67,10 +86,8 @@ export function sgpProvider(options: SgpOptions): Provider {
     return secret;
   };
 
-  function refuseExtras(what: { scopes?: string[]; window?: unknown }): void {
-    if (what.scopes && what.scopes.length > 0) throw unsupported('--scopes', 'sgp', 'sgp secrets have no scopes');
-    if (what.window !== undefined) throw unsupported('a validity window (--not-before, --expires-on)', 'sgp', 'only neostore secrets have one');
-  }
+  const refuseExtras = (what: { scopes?: string[]; window?: unknown }) =>
+    requireSupport(self, { scopes: what.scopes !== undefined && what.scopes.length > 0, window: what.window !== undefined });
 
   async function total(): Promise<number> {
     const page = cursorPageOf((await http.request('GET', COLLECTION, { query: { limit: 1 } })).body);
@@ -80,7 +97,7 @@ export function sgpProvider(options: SgpOptions): Provider {
 
   return {
     name: 'sgp',
-    capabilities,
+    ...self,
 
     checkName(what, name) {
       if (what === 'store') return;
@@ -101,22 +118,17 @@ export function sgpProvider(options: SgpOptions): Provider {
       return [store];
     },
 
-    async getStore(id) {
-      return getImplicitStore(store, id, 'sgp');
-    },
-
     async createStore() {
-      throw storesUnsupported('stores create', 'sgp', 'account');
+      throw refusal(self, { stores: 'stores create' });
     },
 
     async deleteStore() {
-      throw storesUnsupported('stores delete', 'sgp', 'account');
+      throw refusal(self, { stores: 'stores delete' });
     },
 
     async *listSecrets(_storeId, query = {}) {
-      if (query.scopes && query.scopes.length > 0) throw unsupported('--scopes', 'sgp', 'sgp secrets have no scopes');
-      const sortBy = SORT_BY[query.order ?? 'name'];
-      if (!sortBy) throw unsupported(`ordering by ${query.order}`, 'sgp', 'order by name, comment, created or modified');
+      requireSupport(self, { scopes: query.scopes !== undefined && query.scopes.length > 0, order: query.order ?? 'name' });
+      const sortBy = SORT_BY[query.order ?? 'name'] ?? 'key';
       // SGP has no search parameter: filter here, over key and description, ignoring case.
       const needle = query.search ? query.search.toLowerCase() : undefined;
       const pages = cursorPaginate(
@@ -128,16 +140,16 @@ export function sgpProvider(options: SgpOptions): Provider {
               })
             ).body,
           ),
-        (raw) => String(raw.id),
+        (secret) => secret.id,
       );
-      for await (const raw of pages) {
-        const secret = remember(cloudSecretOf(raw));
+      for await (const listed of pages) {
+        const secret = remember(listed);
         if (needle === undefined || secret.name.toLowerCase().includes(needle) || secret.comment.toLowerCase().includes(needle)) yield secret;
       }
     },
 
     async getSecret(_storeId, id) {
-      return remember(cloudSecretOf(object((await http.request('GET', item(id))).body)));
+      return remember(cloudSecretOf((await http.request('GET', item(id))).body));
     },
 
     async createSecrets(_storeId, secrets: NewSecret[]) {
@@ -146,7 +158,7 @@ export function sgpProvider(options: SgpOptions): Provider {
       // One POST each: SGP has no batch create, so an error part-way leaves the earlier ones created.
       for (const s of secrets) {
         const body = { key: s.name, value: s.value, ...(s.comment !== undefined && s.comment !== '' && { description: s.comment }) };
-        created.push(remember(cloudSecretOf(object((await http.request('POST', COLLECTION, { body })).body))));
+        created.push(remember(cloudSecretOf((await http.request('POST', COLLECTION, { body })).body)));
       }
       return created;
     },
@@ -154,11 +166,11 @@ export function sgpProvider(options: SgpOptions): Provider {
     async patchSecret(_storeId, id, patch: SecretPatch) {
       refuseExtras(patch);
       const body = { ...(patch.value !== undefined && { value: patch.value }), ...(patch.comment !== undefined && { description: patch.comment }) };
-      return remember(cloudSecretOf(object((await http.request('PATCH', item(id), { body })).body)));
+      return remember(cloudSecretOf((await http.request('PATCH', item(id), { body })).body));
     },
 
     async duplicateSecret() {
-      throw unsupported('secrets dup', 'sgp', 'values are write-only and there is no copy: put the value again under the new key');
+      throw refusal(self, { duplicate: true });
     },
 
     async deleteSecrets(_storeId, ids) {
@@ -166,10 +178,7 @@ export function sgpProvider(options: SgpOptions): Provider {
     },
 
     async revealSecrets() {
-      throw new SstoreError('unsupported', 'SGP secret values are write-only: the API never returns them, so they cannot be revealed', {
-        reason: 'write_only',
-        hint: '`sstore secrets get KEY` shows the metadata',
-      });
+      throw refusal(self, { reveal: 'secrets get --reveal' });
     },
 
     async quota(): Promise<Quota> {
@@ -183,3 +192,19 @@ export function sgpProvider(options: SgpOptions): Provider {
     },
   };
 }
+
+export const SGP: ProviderDescriptor = {
+  name: 'sgp',
+  title: 'SGP',
+  accountNoun: 'account',
+  env: { account: 'SGP_ACCOUNT_ID', token: 'SGP_API_KEY' },
+  defaultUrl: 'https://api.egp.scale.com',
+  root: '',
+  pastedPath: { pattern: /\/(v5|client\/v4)(\/|$)/, adds: COLLECTION },
+  maxAccountLength: 128,
+  valuesNoun: 'SGP secret values',
+  headers: (token, account) => ({ ...(token && { 'x-api-key': token }), 'x-selected-account-id': account }),
+  errorFor: fastApiError,
+  capabilities: CAPABILITIES,
+  connect: ({ http, account, close }) => sgpProvider({ http, accountId: account, ...(close && { close }) }),
+};

@@ -1,23 +1,63 @@
-import { unsupported, type Provider } from './provider.ts';
+import { SstoreError } from '../errors.ts';
+import type { Capabilities, Provider, SecretOrder } from './provider.ts';
 
-/** What a command asks of a provider beyond the basics; each true item must be in its capabilities. */
+/** What a command (or a provider, on what it is given) asks beyond the basics; each item must be in the capabilities. */
 export interface Wanted {
   comment?: boolean;
   scopes?: boolean;
   window?: boolean;
   duplicate?: boolean;
+  /** `secrets dup --force` over an existing destination. */
+  overwrite?: boolean;
+  order?: SecretOrder;
+  stores?: 'stores create' | 'stores delete';
+  /** What needs values read back, e.g. `sstore run`, `secrets get --reveal`. */
+  reveal?: string;
 }
 
+type Supporter = Pick<Provider, 'descriptor' | 'capabilities'>;
+
 /**
- * Refuses, before any request or prompt, what the provider cannot do: one line naming the flag and the provider
- * (exit 2), with a hint saying what the provider does instead.
+ * The one way to refuse what a provider cannot do: before any request or prompt, one line naming what and the
+ * provider (`unsupported`, exit 2), with a hint saying what the provider does instead.
  */
-export function requireSupport(provider: Provider, wanted: Wanted): void {
-  const { name, capabilities } = provider;
-  if (wanted.duplicate && !capabilities.duplicate) {
-    throw unsupported('secrets dup', name, 'values are write-only and there is no copy: put the value again under the new key');
+export function requireSupport(provider: Supporter, wanted: Wanted): void {
+  const problem = refusalOf(provider, wanted);
+  if (problem) throw problem;
+}
+
+/** The error `requireSupport` throws, for a provider method that can never do what it was called for. */
+export function refusal(provider: Supporter, wanted: Wanted): SstoreError {
+  return refusalOf(provider, wanted) ?? new SstoreError('internal', `the ${provider.descriptor.name} provider refused something it supports`);
+}
+
+function refusalOf(provider: Supporter, wanted: Wanted): SstoreError | undefined {
+  const { descriptor, capabilities: can } = provider;
+  const { name } = descriptor;
+  const refuse = (what: string, hint: string) => new SstoreError('unsupported', `${what} is not supported by the ${name} provider`, { reason: 'unsupported', hint });
+  if (wanted.reveal !== undefined && !can.canReveal) {
+    return new SstoreError('unsupported', `${descriptor.valuesNoun} are write-only: the API never returns them, so ${wanted.reveal} cannot read them`, {
+      reason: 'write_only',
+      hint: revealHint(can),
+    });
   }
-  if (wanted.scopes && !capabilities.scopes) throw unsupported('--scopes', name, `${name} secrets have no scopes`);
-  if (wanted.comment && !capabilities.comments) throw unsupported('--comment', name, `${name} stores a key and a value, nothing more`);
-  if (wanted.window && !capabilities.validityWindow) throw unsupported('a validity window (--not-before, --expires-on)', name, 'only neostore secrets have one');
+  if (wanted.stores !== undefined && !can.nativeStores) {
+    const noun = descriptor.accountNoun;
+    return refuse(wanted.stores, `the ${noun} is the one implicit store; use another ${noun} with another profile (--account)`);
+  }
+  if (wanted.duplicate && !can.duplicate) return refuse('secrets dup', 'values are write-only and there is no copy: put the value again under the new key');
+  if (wanted.overwrite && !can.overwrite) return refuse('overwriting with dup (--force)', 'delete the destination first: a name exists once per store');
+  if (wanted.scopes && !can.scopes) return refuse('--scopes', `${name} secrets have no scopes`);
+  if (wanted.comment && !can.comments) return refuse('--comment', `${name} stores a key and a value, nothing more`);
+  if (wanted.window && !can.validityWindow) return refuse('a validity window (--not-before, --expires-on)', 'only neostore secrets have one');
+  if (wanted.order !== undefined && !can.orders.includes(wanted.order)) {
+    return refuse(`ordering by ${wanted.order}`, `order by ${can.orders.join(', ')}`);
+  }
+  return undefined;
+}
+
+function revealHint(can: Capabilities): string {
+  const metadata = '`sstore secrets get NAME` shows the metadata';
+  // Cloudflare's own API never reveals, but the same profile shape against an sstore server does.
+  return can.nativeStores ? `${metadata}; values can be read back from the embedded store or a local sstore server (with a reveal token)` : metadata;
 }

@@ -82,7 +82,7 @@ test('neostore: what it cannot do is one line and exit 2, without a request', as
   assertRefused(await run(['secrets', 'put', 'k', '--scopes', 'workers'], 'v'), 2, /^error: --scopes is not supported by the neostore provider$/m);
   assertRefused(await run(['secrets', 'patch', 'present', '--comment', 'note']), 2, /--comment is not supported by the neostore provider/);
   assertRefused(await run(['secrets', 'dup', 'present', 'copy', '--scopes', 'ai_gateway']), 2, /--scopes is not supported/);
-  assertRefused(await run(['secrets', 'list', '--order', 'modified']), 2, /^error: ordering by modified is not supported by the neostore provider\nhint: the API lists keys only/);
+  assertRefused(await run(['secrets', 'list', '--order', 'modified']), 2, /^error: ordering by modified is not supported by the neostore provider\nhint: order by name\n$/);
   assertRefused(await run(['secrets', 'list', '--scopes', 'workers']), 2, /--scopes is not supported/);
   assertRefused(await run(['stores', 'create', 'x']), 2, /^error: stores create is not supported by the neostore provider$/m);
   assertRefused(await run(['stores', 'delete', TENANT, '--yes']), 2, /^error: stores delete is not supported by the neostore provider$/m);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backoff, createHttpClient, redactUrl, retryAfterMs } from '../../src/http/client.ts';
-import { responseError } from '../../src/http/errors.ts';
+import { cloudflareError as responseError } from '../../src/providers/cloudflare-errors.ts';
 import { collect, paginate } from '../../src/http/pagination.ts';
 import { exitCodeFor } from '../../src/cli/exit-codes.ts';
 
@@ -80,6 +80,7 @@ test('the client unwraps failures into SstoreError and sends the User-Agent, thr
     headers: { authorization: 'Bearer t0k' },
     timeoutMs: 1000,
     retries: 0,
+    errorFor: responseError,
     fetch: async (input, init) => {
       const request = new Request(input, init);
       seen.push(request);

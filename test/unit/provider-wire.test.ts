@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseInstant, windowOf } from '../../src/cli/window-options.ts';
 import { SstoreError } from '../../src/errors.ts';
-import { fastApiError, problemDetailsError } from '../../src/http/errors.ts';
+import { problemDetailsError } from '../../src/providers/neostore-errors.ts';
+import { fastApiError } from '../../src/providers/sgp-errors.ts';
 import { deleteEach } from '../../src/providers/delete-each.ts';
 
 test('FastAPI bodies: a detail string, or the validation array joined into one line; kind from the status', () => {

@@ -1,6 +1,7 @@
 import { SstoreError } from '../../../errors.ts';
 import type { Provider, Store } from '../../../providers/provider.ts';
 import type { ImportPlan } from './plan.ts';
+import { chunks } from '../../../providers/chunks.ts';
 
 /** What was written, name by name, so a failure can say exactly what is done and what is not. */
 export interface ImportResult {
@@ -19,12 +20,6 @@ export interface ApplyOptions {
   scopes: string[];
   /** Called after each request with the number of secrets handled so far. */
   onProgress?: (done: number) => void;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /**

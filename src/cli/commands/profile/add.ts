@@ -1,28 +1,22 @@
 import { Option, type Command } from 'commander';
+import { PROVIDER_NAMES, type ProviderName } from '../../../provider-names.ts';
 import { contextFor, examples } from '../../context.ts';
 import { oneOf } from '../../options.ts';
 
 interface AddOptions {
-  provider: 'cloudflare' | 'sgp' | 'neostore';
+  provider: ProviderName;
   url?: string;
   account?: string;
   local?: boolean;
   store?: string;
 }
 
-/** Paths a user might paste into --url by mistake: each provider adds its own. */
-const API_PATHS: Record<AddOptions['provider'], RegExp | undefined> = {
-  cloudflare: undefined,
-  sgp: /\/(v5|client\/v4)(\/|$)/,
-  neostore: /\/(api|client\/v4)(\/|$)/,
-};
-
 export function registerProfileAdd(profile: Command): void {
   const add = profile
     .command('add')
     .description('Add (or replace) a profile')
     .argument('<name>', 'letters, digits, _ and -')
-    .addOption(new Option('--provider <provider>', 'the API: cloudflare, sgp or neostore').argParser(oneOf(['cloudflare', 'sgp', 'neostore'] as const)).default('cloudflare'))
+    .addOption(new Option('--provider <provider>', 'the API: cloudflare, sgp or neostore').argParser(oneOf(PROVIDER_NAMES)).default('cloudflare'))
     .option(
       '--url <url>',
       'API root (default: the provider\'s public API). Cloudflare: up to /client/v4; sgp and neostore: the server root, e.g. http://127.0.0.1:8787',
@@ -40,27 +34,30 @@ export function registerProfileAdd(profile: Command): void {
   );
   add.action(async (name: string, options: AddOptions, cmd: Command) => {
     const ctx = contextFor(cmd);
-    const [{ saveProfile, getProfile, checkProfileName, DEFAULT_URLS }, { printJson, say }, { SstoreError }] = await Promise.all([
+    const [{ saveProfile, getProfile, checkProfileName }, { descriptorOf }, { accountLabel }, { printJson, say }, { SstoreError }] = await Promise.all([
       import('../../../config/profiles.ts'),
+      import('../../../providers/registry.ts'),
+      import('../../../providers/descriptor.ts'),
       import('../../output.ts'),
       import('../../../errors.ts'),
     ]);
     checkProfileName(name);
     const { provider } = options;
+    const descriptor = descriptorOf(provider);
     if (options.local && options.url !== undefined) throw new SstoreError('usage', '--local and --url exclude each other: a local profile runs in-process', { reason: 'url_local' });
-    if (options.store !== undefined && provider !== 'cloudflare') {
-      throw new SstoreError('usage', `--store does not apply to ${provider}: its ${provider === 'sgp' ? 'account' : 'tenant'} is the one implicit store`, { reason: 'store_implicit' });
+    if (options.store !== undefined && !descriptor.capabilities.nativeStores) {
+      throw new SstoreError('usage', `--store does not apply to ${provider}: its ${descriptor.accountNoun} is the one implicit store`, { reason: 'store_implicit' });
     }
     const account = options.account ?? (options.local ? name : undefined);
     if (account === undefined) {
-      throw new SstoreError('usage', `--account is required: the ${provider === 'sgp' ? 'SGP account' : provider === 'neostore' ? 'Neostore tenant' : 'Cloudflare account'} id`, { reason: 'account_missing' });
+      throw new SstoreError('usage', `--account is required: the ${accountLabel(descriptor)} id`, { reason: 'account_missing' });
     }
-    if (!/^[A-Za-z0-9_-]{1,128}$/.test(account) || (provider === 'cloudflare' && account.length > 64)) {
+    if (!/^[A-Za-z0-9_-]+$/.test(account) || account.length > descriptor.maxAccountLength) {
       throw new SstoreError('usage', `--account is not an account id: ${account}`, { reason: 'account_invalid' });
     }
     let url: string | undefined;
     if (!options.local) {
-      url = (options.url ?? DEFAULT_URLS[provider]).replace(/\/+$/, '');
+      url = (options.url ?? descriptor.defaultUrl).replace(/\/+$/, '');
       let parsed: URL;
       try {
         parsed = new URL(url);
@@ -68,8 +65,9 @@ export function registerProfileAdd(profile: Command): void {
         throw new SstoreError('usage', `--url is not a URL: ${url}`, { reason: 'url_invalid' });
       }
       if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new SstoreError('usage', '--url must be http or https', { reason: 'url_invalid' });
-      if (API_PATHS[provider]?.test(parsed.pathname)) {
-        throw new SstoreError('usage', `--url for ${provider} is the server root: sstore adds ${provider === 'sgp' ? '/v5/sgp/secrets' : '/api/{tenant}/secrets'} itself`, {
+      const pasted = descriptor.pastedPath;
+      if (pasted?.pattern.test(parsed.pathname)) {
+        throw new SstoreError('usage', `--url for ${provider} is the server root: sstore adds ${pasted.adds} itself`, {
           reason: 'url_invalid',
           hint: `e.g. --url ${parsed.origin}`,
         });

@@ -9,14 +9,16 @@ export function registerProfileShow(profile: Command): void {
   examples(show, 'sstore profile show', 'SSTORE_PROFILE=prod sstore profile show --json', 'sstore profile show dev');
   show.action(async (name: string | undefined, _options: object, cmd: Command) => {
     const ctx = contextFor(cmd);
-    const [{ resolveProfile }, { findToken }, { dataDir }, out] = await Promise.all([
+    const [{ resolveProfile }, { findToken }, { dataDir }, { descriptorOf }, out] = await Promise.all([
       import('../../../config/profiles.ts'),
       import('../../../config/credentials.ts'),
       import('../../../config/paths.ts'),
+      import('../../../providers/registry.ts'),
       import('../../output.ts'),
     ]);
     const p = await resolveProfile(ctx.io.env, name ?? ctx.globals.profile);
     const { local } = p;
+    const descriptor = descriptorOf(p.provider);
     const token = local ? undefined : await findToken(ctx.io.env, p.name, p.provider);
     const credentials = local ? 'none needed (in-process)' : (token?.source ?? 'none (run `sstore login`)');
     if (ctx.globals.json) {
@@ -39,7 +41,7 @@ export function registerProfileShow(profile: Command): void {
       ['provider', p.provider],
       ['url', p.url ?? `(embedded store in ${dataDir(ctx.io.env)})`],
       ['account', p.account ?? ''],
-      ['store', p.store ?? (p.provider === 'cloudflare' ? '(the only store, or ask)' : `(the ${p.provider === 'sgp' ? 'account' : 'tenant'}: one implicit store)`)],
+      ['store', p.store ?? (descriptor.capabilities.nativeStores ? '(the only store, or ask)' : `(the ${descriptor.accountNoun}: one implicit store)`)],
       ['selected by', p.selectedBy],
       ...(p.overridden.length > 0 ? [['overridden', p.overridden.join(', ')] as [string, string]] : []),
       ['credentials', credentials],

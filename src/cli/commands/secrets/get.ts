@@ -16,15 +16,15 @@ export function registerSecretsGet(secrets: Command): void {
   );
   command.action(async (ref: string, options: { store?: string; reveal?: boolean }, cmd: Command) => {
     const ctx = contextFor(cmd);
-    const [{ withSession, selectStore }, { resolveSecret }, out] = await Promise.all([
+    const [{ withSession, selectStore }, { resolveSecret }, { requireSupport }, out] = await Promise.all([
       import('../../session.ts'),
       import('../../../providers/resolve.ts'),
+      import('../../../providers/support.ts'),
       import('../../output.ts'),
     ]);
     await withSession(ctx, async (session) => {
       const { provider } = session;
-      // Refuse before any request: with no ids this only checks that the provider can reveal at all.
-      if (options.reveal) await provider.revealSecrets('', []);
+      if (options.reveal) requireSupport(provider, { reveal: 'secrets get --reveal' });
       const store = await selectStore(ctx, session, options.store);
       const secret = await resolveSecret(provider, store, ref);
       if (options.reveal) {

@@ -6,10 +6,13 @@ export function registerStoresCreate(stores: Command): void {
   examples(create, 'sstore stores create main', 'sstore stores create staging --json | jq -r .id');
   create.action(async (name: string, _options: object, cmd: Command) => {
     const ctx = contextFor(cmd);
-    const [{ withSession }, { printJson, say }] = await Promise.all([import('../../session.ts'), import('../../output.ts')]);
+    const [{ withSession }, { requireSupport }, { printJson, say }] = await Promise.all([
+      import('../../session.ts'),
+      import('../../../providers/support.ts'),
+      import('../../output.ts'),
+    ]);
     await withSession(ctx, async ({ provider }) => {
-      // sgp and neostore refuse (exit 2): their one store is the account or tenant.
-      if (!provider.capabilities.nativeStores) await provider.createStore(name);
+      requireSupport(provider, { stores: 'stores create' });
       provider.checkName('store', name);
       const store = await provider.createStore(name);
       if (ctx.globals.json) printJson(ctx.io, store.raw);

@@ -13,15 +13,15 @@ export function registerStoresDelete(stores: Command): void {
   examples(remove, 'sstore stores delete staging', 'sstore stores delete old --force --yes');
   remove.action(async (ref: string, options: { force?: boolean; yes?: boolean }, cmd: Command) => {
     const ctx = contextFor(cmd);
-    const [{ withSession }, { resolveStore }, { printJson, say }, { confirmDestructive }] = await Promise.all([
+    const [{ withSession }, { resolveStore }, { requireSupport }, { printJson, say }, { confirmDestructive }] = await Promise.all([
       import('../../session.ts'),
       import('../../../providers/resolve.ts'),
+      import('../../../providers/support.ts'),
       import('../../output.ts'),
       import('../../prompts.ts'),
     ]);
     await withSession(ctx, async ({ provider }) => {
-      // sgp and neostore refuse (exit 2) before asking anything: their one store is the account or tenant.
-      if (!provider.capabilities.nativeStores) await provider.deleteStore(ref, { force: false });
+      requireSupport(provider, { stores: 'stores delete' });
       const store = await resolveStore(provider, { ref, from: 'flag', createDefault: false });
       await confirmDestructive(ctx.io, options.yes === true, `Delete store ${store.name}${options.force ? ' and every secret in it' : ''}?`);
       try {
