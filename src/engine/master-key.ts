@@ -20,7 +20,9 @@ export const KEY_FILE_NAME = 'master.key';
 function decode(text: string, where: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
   if (key.length !== MASTER_KEY_BYTES) {
-    throw new SstoreError('validation', `${where} must be ${MASTER_KEY_BYTES} bytes of base64 (got ${key.length} bytes)`, {
+    // A key problem, like a wrong key: exit 4 wherever it is noticed.
+    throw new SstoreError('auth', `${where} must be ${MASTER_KEY_BYTES} bytes of base64 (got ${key.length} bytes)`, {
+      reason: 'master_key_invalid',
       hint: 'generate one with: openssl rand -base64 32',
     });
   }

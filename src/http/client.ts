@@ -1,5 +1,5 @@
 import { createFetch, type FetchResponse } from 'ofetch';
-import { SstoreError } from '../errors.ts';
+import { isSstoreError, SstoreError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { networkError } from './errors.ts';
 
@@ -85,6 +85,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           response = await attempt(method, url, request);
         } catch (error) {
           const ms = Math.round(performance.now() - started);
+          // The transport itself answered with an SstoreError (the embedded store could not open: a wrong key, a
+          // corrupt database): that is the answer, told as it is, never a network failure to retry.
+          const own = transportError(error);
+          if (own) {
+            options.log?.(`${method} ${shown} → ${own.reason ?? own.kind} (${ms} ms)`);
+            throw own;
+          }
           const failure = networkError(url, error, options.timeoutMs);
           options.log?.(`${method} ${shown} → ${failure.reason} (${ms} ms)`);
           // A refused connection never reached the server, so even a POST may be sent again.
@@ -110,6 +117,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
     },
   };
+}
+
+/** An SstoreError thrown by the fetch function, under ofetch's wrapping (its FetchError keeps it as the cause). */
+function transportError(error: unknown): SstoreError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    if (isSstoreError(current)) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 const JSON_TYPE = /^(application\/([\w.+-]*\+)?json|text\/json)\s*(;|$)/i;
