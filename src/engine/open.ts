@@ -1,8 +1,9 @@
-import { mkdirSync, openSync, closeSync, rmSync, statSync } from 'node:fs';
+import { openSync, closeSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SstoreError } from '../errors.ts';
 import { createCipher, type Cipher } from './crypto.ts';
+import { prepareDataDir } from './data-dir.ts';
 import { Engine } from './engine.ts';
 import { openKeychain, type Keychain } from '../keychain.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
@@ -27,13 +28,15 @@ export interface OpenEngineOptions {
   keychain?: Keychain;
   /** Told once, when a new database gets its master key, where that key is kept (see `keyNotice`). */
   onKeyCreated?: (key: MasterKey) => void;
+  /** false: open an existing store only, never create one (read-only commands). Default true. */
+  create?: boolean;
 }
 
 /** Opens (or creates) the embedded store in a data directory and checks its master key before anything else. */
 export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   const env = options.env ?? process.env;
   const keychain = options.keychain ?? openKeychain(env);
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  prepareDataDir(options.dataDir, DATABASE_FILE_NAME, { create: options.create !== false });
   const dbPath = join(options.dataDir, DATABASE_FILE_NAME);
   const storage = await openSqliteStorage(dbPath);
   try {

@@ -68,8 +68,15 @@ function userVersion(db: DatabaseSync): number {
   return Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
 }
 
-function migrate(db: DatabaseSync): void {
+function migrate(db: DatabaseSync, path: string): void {
   const current = userVersion(db);
+  if (current === 0 && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").get() !== undefined) {
+    // Another program's SQLite file: sstore must not add its tables to it.
+    throw new SstoreError('usage', `${path} is not an sstore database (it holds tables sstore did not make); sstore added nothing to it`, {
+      reason: 'database_foreign',
+      hint: 'point SSTORE_DATA_DIR (or --data) at a folder of its own',
+    });
+  }
   if (current > MIGRATIONS.length) {
     throw new SstoreError(
       'internal',
@@ -262,7 +269,7 @@ class SqliteStorage implements Storage {
 
   async migrate(): Promise<void> {
     try {
-      migrate(this.db);
+      migrate(this.db, this.location);
       this.dropCaches();
     } catch (error) {
       if (error instanceof SstoreError) throw error;

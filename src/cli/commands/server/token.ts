@@ -26,12 +26,14 @@ export function parsePermissions(list: string[]): Permission[] {
   });
 }
 
-async function withEngine<T>(ctx: Context, dir: string | undefined, work: (engine: Engine) => Promise<T>): Promise<T> {
+/** `create: false` for commands that only read or remove: they never create a store where there is none. */
+async function withEngine<T>(ctx: Context, dir: string | undefined, work: (engine: Engine) => Promise<T>, options: { create: boolean } = { create: true }): Promise<T> {
   const { openEngine } = await import('../../../engine/open.ts');
   const { keyNotice } = await import('../../../engine/master-key.ts');
   const engine = await openEngine({
     dataDir: dir ?? dataDir(ctx.io.env),
     onKeyCreated: (key) => ctx.io.err(keyNotice(key)),
+    create: options.create,
   });
   try {
     return await work(engine);
@@ -78,7 +80,7 @@ Examples:
     .option('--data <dir>', 'data directory of the server')
     .action(async (options: { data?: string }, command: Command) => {
       const ctx = contextFor(command);
-      const tokens = await withEngine(ctx, options.data, (engine) => engine.listTokens());
+      const tokens = await withEngine(ctx, options.data, (engine) => engine.listTokens(), { create: false });
       if (ctx.globals.json) {
         printJson(ctx.io, tokens.map((t) => ({ id: t.id, name: t.name, permissions: t.permissions, account: t.account, service: t.service, created: microsToIso(t.created) })));
       } else if (ctx.globals.quiet) {
@@ -97,7 +99,7 @@ Examples:
     .option('--data <dir>', 'data directory of the server')
     .action(async (nameOrId: string, options: { data?: string }, command: Command) => {
       const ctx = contextFor(command);
-      const removed = await withEngine(ctx, options.data, (engine) => engine.revokeToken(nameOrId));
+      const removed = await withEngine(ctx, options.data, (engine) => engine.revokeToken(nameOrId), { create: false });
       if (!removed) throw new SstoreError('not_found', `no token named "${nameOrId}"`);
       if (!ctx.globals.quiet) ctx.io.err(`revoked token "${nameOrId}"`);
     });
