@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'quota' // a limit would be exceeded
   | 'network' // unreachable, timed out, 5xx after retries
   | 'unsupported' // the provider cannot do this
+  | 'cancelled' // the user answered no to a question (CLI only)
   | 'internal';
 
 export interface ErrorDetail {

@@ -30,6 +30,8 @@ export function exitCodeFor(kind: ErrorKind): number {
       return EXIT.quota;
     case 'network':
       return EXIT.network;
+    case 'cancelled':
+      return EXIT.interrupted;
     case 'internal':
       return EXIT.failure;
   }

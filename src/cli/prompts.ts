@@ -36,5 +36,6 @@ export async function confirmDestructive(io: IO, yes: boolean, message: string):
   if (!io.canPrompt) {
     throw new SstoreError('usage', 'this deletes data: pass --yes to confirm (no terminal to ask on)', { reason: 'confirmation_required' });
   }
-  if (!(await confirm(io, message))) throw new SstoreError('usage', 'cancelled; nothing was changed', { reason: 'cancelled' });
+  // Answering no ends like Ctrl-C at the question: exit 130, nothing changed.
+  if (!(await confirm(io, message))) throw new SstoreError('cancelled', 'cancelled; nothing was changed', { reason: 'cancelled' });
 }

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SstoreError } from '../errors.ts';
 import type { ProviderName } from '../provider-names.ts';
 import { allProviders, descriptorOf } from '../providers/registry.ts';
+import { parseConfig } from './config-schema.ts';
 import { configDir } from './paths.ts';
 
 /**
@@ -63,20 +64,28 @@ export function configFile(env: NodeJS.ProcessEnv): string {
 }
 
 async function openConf(env: NodeJS.ProcessEnv) {
+  // Checked first: conf would otherwise throw its own multi-line error on a damaged file.
+  await readConfig(env);
   const { default: Conf } = await import('conf');
   return new Conf<ConfigFile>({ cwd: configDir(env), configName: 'config', projectSuffix: '', clearInvalidConfig: false });
 }
 
+/** The profiles file, checked; no file is no profiles. A file (or folder) that cannot be read is an error, never `local`. */
 async function readConfig(env: NodeJS.ProcessEnv): Promise<ConfigFile> {
-  if (!existsSync(configFile(env))) return {};
+  const file = configFile(env);
+  let text: string;
   try {
-    return (await openConf(env)).store;
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new SstoreError('validation', `cannot read ${configFile(env)}: ${(error as Error).message}`, {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    throw new SstoreError('usage', `cannot read ${file} (${code ?? 'error'})`, {
       reason: 'config_unreadable',
-      hint: 'fix or remove the file; it holds profiles only, never tokens',
+      hint: 'fix its permissions (the config dir should be yours, mode 0700), or set SSTORE_CONFIG_DIR',
+      cause: error,
     });
   }
+  return parseConfig(text, file);
 }
 
 export function localProfile(): Profile {
@@ -106,11 +115,12 @@ export async function listProfiles(env: NodeJS.ProcessEnv): Promise<{ profiles: 
   return { profiles: [localProfile(), ...stored.sort((a, b) => a.name.localeCompare(b.name))], active: config.active ?? LOCAL_PROFILE };
 }
 
-export async function getProfile(env: NodeJS.ProcessEnv, name: string): Promise<Profile> {
+/** `from` names where the name came from when it was not typed on this command line (SSTORE_PROFILE, the active profile). */
+export async function getProfile(env: NodeJS.ProcessEnv, name: string, from?: string): Promise<Profile> {
   if (name === LOCAL_PROFILE) return localProfile();
   const stored = (await readConfig(env)).profiles?.[name];
   if (!stored) {
-    throw new SstoreError('usage', `no profile named "${name}"`, { reason: 'profile_not_found', hint: 'list them with `sstore profile list`' });
+    throw new SstoreError('usage', `no profile named "${name}"${from ? ` (from ${from})` : ''}`, { reason: 'profile_not_found', hint: 'list them with `sstore profile list`' });
   }
   return fromStored(name, stored);
 }
@@ -123,10 +133,10 @@ export async function resolveProfile(env: NodeJS.ProcessEnv, flag: string | unde
     profile = await getProfile(env, flag);
     selectedBy = 'flag';
   } else if (env.SSTORE_PROFILE) {
-    profile = await getProfile(env, env.SSTORE_PROFILE);
+    profile = await getProfile(env, env.SSTORE_PROFILE, 'SSTORE_PROFILE');
     selectedBy = 'SSTORE_PROFILE';
   } else if (config?.active) {
-    profile = await getProfile(env, config.active);
+    profile = await getProfile(env, config.active, `the active profile in ${configFile(env)}`);
     selectedBy = 'active';
   } else {
     const provider = environmentProvider(env);

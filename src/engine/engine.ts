@@ -239,7 +239,7 @@ export class Engine {
   private checkValue(value: string | Uint8Array): Buffer {
     const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
     if (bytes.length > this.limits.maxValueBytes) {
-      throw new SstoreError('validation', `secret value is ${bytes.length} bytes; the limit is ${this.limits.maxValueBytes}`, {
+      throw new SstoreError('quota', `secret value is ${bytes.length} bytes; the limit is ${this.limits.maxValueBytes}`, {
         reason: 'secret_value_too_large',
       });
     }

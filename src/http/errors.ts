@@ -32,7 +32,7 @@ const QUOTA_WORDS = /\bquota\b.*\bexceeded\b|\bexceeded\b.*\bquota\b|\bthe limit
  * is to tell a full account from a bad request.
  */
 export function kindWithQuota(status: number, message: string): ErrorKind {
-  if ((status === 400 || status === 413) && QUOTA_WORDS.test(message)) return 'quota';
+  if ((status === 400 || status === 413 || status === 422) && QUOTA_WORDS.test(message)) return 'quota';
   return statusKind(status);
 }
 

@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { Engine } from '../engine/engine.ts';
 import { keyNotice, type MasterKey } from '../engine/master-key.ts';
 import { openEngine } from '../engine/open.ts';
+import { SstoreError } from '../errors.ts';
 import type { Limits } from '../engine/types.ts';
 import { createAccessLog } from './access-log.ts';
 import { createApp } from './app.ts';
@@ -55,7 +56,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const server = createServer(accessLog.wrap(getRequestListener(handle)));
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
-      server.once('error', reject);
+      server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, options.host, options.port)));
       server.listen(options.port, options.host);
     });
     const { port } = server.address() as AddressInfo;
@@ -99,6 +100,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   } catch (error) {
     await engine.close();
     throw error;
+  }
+}
+
+/** Why the server cannot listen, in one line (exit 2): a port in use, a privileged port, an address not on this machine. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const at = `${host}:${port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new SstoreError('usage', `cannot listen on ${at}: the port is in use`, { reason: 'port_in_use', hint: 'choose another with --port (0 picks a free one)', cause: error });
+    case 'EACCES':
+      return new SstoreError('usage', `cannot listen on ${at}: permission denied`, { reason: 'port_denied', hint: 'ports below 1024 need privileges: use --port 8787', cause: error });
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new SstoreError('usage', `cannot listen on ${at}: no such address on this machine`, { reason: 'host_invalid', hint: 'use --host 127.0.0.1', cause: error });
+    default:
+      return error;
   }
 }
 

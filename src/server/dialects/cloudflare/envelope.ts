@@ -21,6 +21,7 @@ export function success(result: unknown, resultInfo?: ResultInfo): Record<string
 const MAPPING: Record<ErrorKind, { status: number; code: number }> = {
   validation: { status: 400, code: 1001 },
   usage: { status: 400, code: 1001 },
+  cancelled: { status: 400, code: 1001 },
   not_found: { status: 404, code: 1001 },
   conflict: { status: 409, code: 1003 },
   quota: { status: 400, code: 1003 },

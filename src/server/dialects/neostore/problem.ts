@@ -41,6 +41,7 @@ const STATUS_INFO: Record<number, { type: string; title: string }> = {
 const STATUS: Record<ErrorKind, number> = {
   validation: 400,
   usage: 400,
+  cancelled: 400,
   not_found: 404,
   conflict: 409,
   quota: 400,
@@ -80,7 +81,8 @@ export function problem(status: number, detail: string | undefined, instance?: s
 /** SstoreError → RFC 9457 ProblemDetails; validation failures → HttpValidationProblemDetails with `errors`. */
 export function problemOf(error: SstoreError, instance: string): Problem {
   const status = error.status ?? STATUS[error.kind];
-  if (status === 400 && error.kind === 'validation') {
+  // A field's limit (a value too large: kind quota) is reported on its field too, as ASP.NET validation does.
+  if (status === 400 && (error.kind === 'validation' || (error.reason !== undefined && FIELD_OF_REASON[error.reason] !== undefined))) {
     const errors = error instanceof ValidationProblem ? error.errors : { [(error.reason && FIELD_OF_REASON[error.reason]) || '$']: [error.message] };
     return {
       status,

@@ -27,6 +27,7 @@ export function invalidQuery(name: string, msg: string, type: string): FastApiVa
 const STATUS: Record<ErrorKind, number> = {
   validation: 422,
   usage: 400,
+  cancelled: 400,
   not_found: 404,
   conflict: 409,
   // SGP has no documented quota; a 400 is not retried by the Stainless SDKs, a 429 would be.
@@ -52,7 +53,8 @@ const FIELD_OF_REASON: Record<string, { loc: string[]; type: string }> = {
 /** SstoreError → FastAPI's shapes: `{"detail": "<message>"}`, or the 422 array for validation. */
 export function fastApiError(error: SstoreError): FastApiError {
   if (error instanceof FastApiValidationError) return { status: 422, body: { detail: [...error.issues] } };
-  const status = error.status ?? STATUS[error.kind];
+  // A field's limit (a value too large: kind quota, exit 6) still answers FastAPI's 422 pointing at the field.
+  const status = error.status ?? (error.reason && FIELD_OF_REASON[error.reason] ? 422 : STATUS[error.kind]);
   if (status === 422) {
     const field = (error.reason && FIELD_OF_REASON[error.reason]) || { loc: ['body'], type: 'value_error' };
     return { status, body: { detail: [{ loc: field.loc, msg: error.message, type: field.type }] } };
