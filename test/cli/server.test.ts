@@ -89,10 +89,13 @@ test('a read-only token: listing works, writing and revealing are refused with e
   assert.equal((await runCli(['secrets', 'list', '-q'], { env })).stdout, 'KEPT\n');
   const put = await runCli(['secrets', 'put', 'NEW'], { env, input: 'v' });
   assert.equal(put.code, 4);
-  assert.match(put.stderr, /lacks the "write" permission/);
+  assert.match(put.stderr, /lacks the "write" permission\nhint: ask for a token that has it: sstore server token create --name NAME --permissions read,write\n$/);
   const reveal = await runCli(['secrets', 'get', 'KEPT', '--reveal'], { env });
   assert.equal(reveal.code, 4);
   assert.equal(reveal.stdout, '');
+  // The fix for a local server is a local token, not a Cloudflare permission.
+  assert.match(reveal.stderr, /lacks the "reveal" permission\nhint: ask for a token that has it: sstore server token create --name NAME --permissions read,reveal\n$/);
+  assert.doesNotMatch(reveal.stderr, /Secrets Store Read/);
   assert.equal((await runCli(['secrets', 'rm', 'KEPT', '--yes'], { env })).code, 4);
   assert.equal((await runCli(['secrets', 'list', '-q'], { env })).stdout, 'KEPT\n');
 });
