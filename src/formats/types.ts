@@ -16,6 +16,8 @@ export interface Problem {
   file: string;
   line: number;
   message: string;
+  /** A limit rather than bad input (a value too large): an import whose every problem is one exits 6. */
+  kind?: 'quota';
 }
 
 /** `file:line: message`, the form editors and CI annotations understand. */

@@ -26,7 +26,7 @@ export interface ImportPlan {
 export function checkEntries(parsed: ParseResult, file: string, provider: Provider): Problem[] {
   const problems = [...parsed.problems];
   for (const entry of parsed.entries) {
-    const at = (message: string) => problems.push({ file, line: entry.line, message });
+    const at = (message: string, kind?: 'quota') => problems.push({ file, line: entry.line, message, ...(kind && { kind }) });
     try {
       provider.checkName('secret', entry.name);
     } catch (error) {
@@ -36,7 +36,7 @@ export function checkEntries(parsed: ParseResult, file: string, provider: Provid
     }
     const bytes = Buffer.byteLength(entry.value, 'utf8');
     if (bytes === 0) at(`${entry.name}: the value is empty`);
-    else if (bytes > MAX_VALUE_BYTES) at(`${entry.name}: the value is ${bytes.toLocaleString('en')} bytes; the limit is ${MAX_VALUE_BYTES.toLocaleString('en')}`);
+    else if (bytes > MAX_VALUE_BYTES) at(`${entry.name}: the value is ${bytes.toLocaleString('en')} bytes; the limit is ${MAX_VALUE_BYTES.toLocaleString('en')}`, 'quota');
   }
   return problems.sort((a, b) => a.line - b.line);
 }

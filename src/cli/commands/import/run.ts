@@ -58,7 +58,8 @@ export async function runImport(ctx: Context, file: string, options: ImportOptio
     const problems = checkEntries(parsed, label, provider);
     if (problems.length > 0) {
       for (const problem of problems) io.err(describeProblem(problem));
-      throw new SstoreError('validation', `${label}: ${problems.length === 1 ? '1 problem' : `${problems.length} problems`}; nothing was written`, {
+      const kind = problems.every((p) => p.kind === 'quota') ? 'quota' : 'validation';
+      throw new SstoreError(kind, `${label}: ${problems.length === 1 ? '1 problem' : `${problems.length} problems`}; nothing was written`, {
         reason: 'import_invalid',
       });
     }
