@@ -12,8 +12,9 @@ export function parseResponse<S extends v.GenericSchema>(schema: S, value: unkno
   if (!result.success) {
     const issue = result.issues[0];
     const path = issue.path?.map((p) => String(p.key)).join('.');
-    // Never `issue.received`: the field may hold a value.
-    const where = path ? ` (${path}: expected ${issue.expected ?? 'something else'})` : ` (expected ${issue.expected ?? 'something else'})`;
+    // Never `issue.received` itself: the field may hold a value. Only whether it was there at all.
+    const what = issue.received === 'undefined' ? 'missing' : `expected ${issue.type === 'loose_object' ? 'an object' : (issue.expected ?? 'something else')}`;
+    const where = path ? ` (${path}: ${what})` : ` (${what})`;
     throw new SstoreError('internal', `the API answered with an unexpected ${expected}${where}`, { reason: 'bad_response' });
   }
   return { data: result.output, raw: value as Raw };

@@ -70,3 +70,42 @@ test('window times: ISO 8601 (UTC without a zone), offsets, +N units; impossible
   assert.deepEqual(windowOf({ expiresOn: '2026-01-02T00:00:00.000Z' }), { expiresOn: '2026-01-02T00:00:00.000Z' });
   assert.throws(() => windowOf({ notBefore: '2026-01-02T00:00:00.000Z', expiresOn: '2026-01-02T00:00:00.000Z' }), /later than/);
 });
+
+test('responses are checked before use: a missing id is an error naming the field, never the string "undefined"', async () => {
+  const { PROVIDERS } = await import('../../src/providers/registry.ts');
+  const answering = (body: unknown) => ({
+    baseUrl: 'http://x.test',
+    request: async () => ({ status: 200, body, contentType: 'application/json' }),
+  });
+  const cf = PROVIDERS.cloudflare.connect({ http: answering({ success: true, result: { name: 'S', scopes: ['workers'] } }), account: 'a' });
+  await assert.rejects(cf.getSecret('store', 'id'), (error: SstoreError) => error.reason === 'bad_response' && /\(id: missing\)/.test(error.message));
+  const cfQuota = PROVIDERS.cloudflare.connect({ http: answering({ success: true, result: { secrets: { usage: 'many' } } }), account: 'a' });
+  await assert.rejects(cfQuota.quota(), /secrets\.usage: expected number/);
+  const sgp = PROVIDERS.sgp.connect({ http: answering({ id: 7, key: 'k' }), account: 'a' });
+  await assert.rejects(sgp.getSecret('a', 'x'), /\(id: expected string\)/);
+  const neo = PROVIDERS.neostore.connect({ http: answering(['ok', 3]), account: 't' });
+  await assert.rejects(neo.quota(), /key list .*\(1: expected string\)/);
+  // What is well-formed passes through, raw kept exactly as sent for --json.
+  const body = { success: true, result: { modified: 'm', id: 'i', name: 'S', extra: 1 } };
+  const ok = await PROVIDERS.cloudflare.connect({ http: answering(body), account: 'a' }).getSecret('s', 'i');
+  assert.deepEqual([ok.id, ok.name, ok.scopes, ok.comment], ['i', 'S', [], '']);
+  assert.equal(JSON.stringify(ok.raw), JSON.stringify(body.result));
+});
+
+test('every provider descriptor names what messages and the environment need, and refuses what it cannot do the same way', async () => {
+  const { allProviders } = await import('../../src/providers/registry.ts');
+  const { requireSupport } = await import('../../src/providers/support.ts');
+  const { PROVIDER_NAMES } = await import('../../src/provider-names.ts');
+  assert.deepEqual(allProviders().map((d) => d.name), [...PROVIDER_NAMES]);
+  for (const d of allProviders()) {
+    assert.match(d.env.account, /^[A-Z]+_[A-Z_]+$/);
+    assert.ok(new URL(d.defaultUrl).protocol === 'https:', d.name);
+    const provider = { descriptor: d, capabilities: d.capabilities };
+    if (!d.capabilities.nativeStores) {
+      assert.throws(() => requireSupport(provider, { stores: 'stores create' }), (e: SstoreError) => e.kind === 'unsupported' && e.message === `stores create is not supported by the ${d.name} provider` && e.hint!.includes(d.accountNoun));
+    }
+    if (!d.capabilities.canReveal) {
+      assert.throws(() => requireSupport(provider, { reveal: 'sstore run' }), (e: SstoreError) => e.reason === 'write_only' && e.message.startsWith(d.valuesNoun));
+    }
+  }
+});
