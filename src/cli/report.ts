@@ -8,13 +8,22 @@ export function reportError(io: Pick<IO, 'err' | 'env'>, error: unknown): number
   if (isSstoreError(error)) {
     io.err(`error: ${oneLine(error.message)}`);
     if (error.hint) io.err(`hint: ${oneLine(error.hint)}`);
-    if (debug && error.stack) io.err(error.stack);
+    if (debug) printStacks(io, error);
     return exitCodeFor(error.kind);
   }
   const message = error instanceof Error ? error.message : String(error);
   io.err(`error: ${oneLine(message)}`);
-  if (debug && error instanceof Error && error.stack) io.err(error.stack);
+  if (debug) printStacks(io, error);
   return EXIT.failure;
+}
+
+/** SSTORE_DEBUG=1: the error's stack, then each cause's (the SQLite or file-system error under a one-line message). */
+function printStacks(io: Pick<IO, 'err'>, error: unknown): void {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    io.err(`${depth === 0 ? '' : 'caused by: '}${current.stack ?? current.message}`);
+    current = current.cause;
+  }
 }
 
 function oneLine(text: string): string {

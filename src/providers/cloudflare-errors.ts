@@ -60,7 +60,8 @@ export function cloudflareError(status: number, body: unknown): SstoreError {
   }
   const kind = kindFor(status, details, reason);
   if (first?.code !== undefined && !match) message = `${message} (code ${first.code})`;
-  const hint = localPermissionHint(reason, message) ?? HINTS[kind];
+  // A value over a limit is not helped by deleting secrets: the message says the limit, and that is the hint.
+  const hint = localPermissionHint(reason, message) ?? (reason?.endsWith('_too_large') ? undefined : HINTS[kind]);
   return new SstoreError(kind, framed(status, message), {
     status,
     details,

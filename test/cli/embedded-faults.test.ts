@@ -81,6 +81,8 @@ test('database and folder faults: corrupt or foreign sstore.db, a file, an impos
   mkdirSync(corrupt);
   writeFileSync(join(corrupt, 'sstore.db'), Buffer.alloc(8192, 0x5a));
   await assertToldAsItIs('corrupt sstore.db', machine({ SSTORE_DATA_DIR: corrupt }), 1, /sstore\.db: file is not a database/);
+  const debug = await runCli(['secrets', 'list'], { env: machine({ SSTORE_DATA_DIR: corrupt, SSTORE_DEBUG: '1' }) });
+  assert.match(debug.stderr, /^caused by: Error: file is not a database\n\s+at /m, "SSTORE_DEBUG=1 shows the cause's stack");
 
   const foreign = join(root, 'foreign');
   mkdirSync(foreign);

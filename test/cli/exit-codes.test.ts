@@ -33,7 +33,9 @@ test('a value too large is exit 6 whether the CLI or the server notices it, on e
   assert.equal((await runCli(['--profile', 'cf', 'stores', 'create', 'main'], { env })).code, 0);
   for (const [name] of profiles) {
     const key = name === 'cf' ? 'BIG_ONE' : 'big-one';
-    oneLine(await runCli(['--profile', name, 'secrets', 'put', key], { env, input: 'x'.repeat(20) }), 6, /the limit is 10/, `${name}: the server notices`);
+    const noticed = await runCli(['--profile', name, 'secrets', 'put', key], { env, input: 'x'.repeat(20) });
+    oneLine(noticed, 6, /the limit is 10/, `${name}: the server notices`);
+    assert.doesNotMatch(noticed.stderr, /delete secrets/, `${name}: deleting secrets would not help`);
     oneLine(await runCli(['--profile', name, 'secrets', 'put', key], { env, input: 'x'.repeat(70_000) }), 6, /the limit is 65,536/, `${name}: the CLI notices`);
     if (name !== 'cf') continue; // import's own name rule (issue 10, item 3) does not take SGP/Neostore keys yet
     const file = join(tempDir(), 'big.json');
