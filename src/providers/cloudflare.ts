@@ -5,7 +5,7 @@ import { paginate, type Page } from '../http/pagination.ts';
 import { chunks } from './chunks.ts';
 import { cloudflareError } from './cloudflare-errors.ts';
 import type { ProviderDescriptor } from './descriptor.ts';
-import type { Capabilities, NewSecret, Provider, Quota, Raw, RevealedSecret, Secret, SecretPatch, SecretQuery, Store } from './provider.ts';
+import type { Capabilities, NewSecret, Provider, Quota, RevealedSecret, Secret, SecretPatch, SecretQuery, Store } from './provider.ts';
 import { maybeString, parseResponse } from './raw.ts';
 import { requireSupport } from './support.ts';
 
