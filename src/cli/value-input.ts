@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { SstoreError } from '../errors.ts';
+import { secretInputHint } from './excess-arguments.ts';
 import type { IO } from './io.ts';
 
 /**
@@ -18,6 +19,7 @@ export interface ValueFlags {
 }
 
 export function addValueOptions(command: Command): Command {
+  secretInputHint(command);
   return command
     .addOption(new Option('--from-env <var>', 'read the value from this environment variable'))
     .addOption(new Option('--from-file <path>', 'read the value from a file (bytes exactly)'))
