@@ -76,7 +76,11 @@ export async function readValue(io: IO, flags: ValueFlags, options: ReadValueOpt
   }
   if (flags.fromEnv !== undefined) {
     const text = io.env[flags.fromEnv];
-    if (text === undefined) throw new SstoreError('usage', `the environment variable ${flags.fromEnv} is not set`, { reason: 'value_env_missing' });
+    if (text === undefined) {
+      // `--from-env "$TOKEN"` (the value, not the name) is a likely slip: only a variable-shaped name is shown back.
+      const shown = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(flags.fromEnv) ? `the environment variable ${flags.fromEnv}` : 'the variable --from-env names (not shown: it is no variable name)';
+      throw new SstoreError('usage', `${shown} is not set`, { reason: 'value_env_missing', hint: '--from-env takes the name of a variable (--from-env API_TOKEN), not its value' });
+    }
     return checkValue(Buffer.from(text, 'utf8'), `$${flags.fromEnv}`);
   }
   if (flags.fromFile !== undefined) {
