@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from '../helpers/cli.ts';
 import { BIN, isolatedEnv, tempDir } from '../helpers/env.ts';
 import { startServer } from '../helpers/server.ts';
+import { createToken } from '../helpers/tokens.ts';
 
 const dir = tempDir();
 const ROOT = 'root-token-for-import-tests';
@@ -238,4 +239,18 @@ test('Ctrl-C during an import stops after the request in flight, prints what was
   assert.match(stderr, /^not written \(50\): S0200, .*, S0249$/m);
   assert.match(stderr, /^hint: run the same import again to finish it/m);
   assert.deepEqual(await names(env), created, 'exactly the reported names were written');
+});
+
+test('a token without reveal cannot compare values: existing names are updated, never refused', async () => {
+  const dataDir = tempDir();
+  const serverEnv = isolatedEnv({ SSTORE_ROOT_TOKEN: ROOT });
+  const server = await startServer({ env: serverEnv, dataDir });
+  const writer = await createToken(serverEnv, dataDir, { name: 'import-writer', permissions: 'read,write', account: ACCOUNT });
+  const env = isolatedEnv({ SSTORE_API_URL: server.api, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_TOKEN: writer });
+  assert.equal((await runCli(['stores', 'create', 'main'], { env })).code, 0);
+  const path = file('writer.env', 'A=1\nB=2\n');
+  assert.equal((await runCli(['import', path], { env })).code, 0);
+  const again = await runCli(['import', path], { env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /created 0, updated 2 in store main\n$/);
 });
