@@ -10,6 +10,11 @@ export const VALUE_SOURCES_HINT = 'values are read from stdin, a prompt, --from-
  */
 const NAME_SHAPED = /^[A-Za-z0-9_.-]{1,255}$/;
 
+/** A name for an error message: quoted when it looks like a name, else not shown (it may be a value). */
+export function shownName(name: string): string {
+  return NAME_SHAPED.test(name) ? `"${name}"` : '(a name not shown: it may be a value)';
+}
+
 function describeChar(ch: string): string {
   if (ch === ' ') return 'a space';
   if (ch === '\n' || ch === '\r') return 'a line break';
