@@ -59,7 +59,7 @@ test('a name holding "=" (NAME=value) is refused without showing it, on every pr
   const only = await runCli(['export', '--only', `A=${SECRET},B`], { env });
   assert.equal(only.code, 3, only.stderr);
   assert.ok(!only.stderr.includes(SECRET), only.stderr);
-  assert.match(only.stderr, /^error: no secret named \(a name not shown: it may be a value\), "B" in store "default"/);
+  assert.match(only.stderr, /^error: no secret named \(a name not shown: it may be a value\), "B" in store "default"/m);
   const named = await runCli(['secrets', 'put', 'bad.name'], { env, input: 'x' });
   assert.match(named.stderr, /^error: invalid secret name "bad\.name": character 4 is "\."/, 'a name-shaped mistake is shown');
 });
