@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { completeWith } from '../completion/kinds.ts';
 import { VERSION } from '../version.ts';
+import { guardExcessArguments } from './excess-arguments.ts';
 import { EXIT } from './exit-codes.ts';
 import { createIO } from './io.ts';
 import { positiveSeconds } from './options.ts';
@@ -63,6 +64,7 @@ function interrupted(error: unknown): boolean {
 export async function main(argv: string[]): Promise<number> {
   const program = await buildProgram(argv.slice(2));
   applyExitOverride(program);
+  guardExcessArguments(program);
   try {
     await program.parseAsync(argv);
     // `run` sets the child's exit code.

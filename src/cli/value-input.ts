@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { SstoreError } from '../errors.ts';
+import { secretInputHint } from './excess-arguments.ts';
 import type { IO } from './io.ts';
 
 /**
@@ -18,6 +19,7 @@ export interface ValueFlags {
 }
 
 export function addValueOptions(command: Command): Command {
+  secretInputHint(command);
   return command
     .addOption(new Option('--from-env <var>', 'read the value from this environment variable'))
     .addOption(new Option('--from-file <path>', 'read the value from a file (bytes exactly)'))
@@ -74,7 +76,11 @@ export async function readValue(io: IO, flags: ValueFlags, options: ReadValueOpt
   }
   if (flags.fromEnv !== undefined) {
     const text = io.env[flags.fromEnv];
-    if (text === undefined) throw new SstoreError('usage', `the environment variable ${flags.fromEnv} is not set`, { reason: 'value_env_missing' });
+    if (text === undefined) {
+      // `--from-env "$TOKEN"` (the value, not the name) is a likely slip: only a variable-shaped name is shown back.
+      const shown = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(flags.fromEnv) ? `the environment variable ${flags.fromEnv}` : 'the variable --from-env names (not shown: it is no variable name)';
+      throw new SstoreError('usage', `${shown} is not set`, { reason: 'value_env_missing', hint: '--from-env takes the name of a variable (--from-env API_TOKEN), not its value' });
+    }
     return checkValue(Buffer.from(text, 'utf8'), `$${flags.fromEnv}`);
   }
   if (flags.fromFile !== undefined) {

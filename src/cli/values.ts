@@ -1,6 +1,7 @@
 import { SstoreError } from '../errors.ts';
 import type { Entry } from '../formats/types.ts';
 import { collect } from '../http/pagination.ts';
+import { shownName } from '../providers/name-problem.ts';
 import type { Provider, Store } from '../providers/provider.ts';
 import { requireSupport } from '../providers/support.ts';
 import type { Session } from './session.ts';
@@ -21,7 +22,7 @@ export async function readValues(provider: Provider, store: Store, only?: readon
     const byName = new Map(secrets.map((s) => [s.name, s]));
     const missing = only.filter((name) => !byName.has(name));
     if (missing.length > 0) {
-      throw new SstoreError('not_found', `no secret named ${missing.map((n) => `"${n}"`).join(', ')} in store "${store.name}"`, {
+      throw new SstoreError('not_found', `no secret named ${missing.map(shownName).join(', ')} in store "${store.name}"`, {
         reason: 'secret_not_found',
         hint: `list them with \`sstore secrets list --store ${store.name}\``,
       });

@@ -1,6 +1,6 @@
 import { SstoreError } from '../errors.ts';
 import { parseDotenv } from './dotenv-parse.ts';
-import { envNameProblem, isEnvName } from './names.ts';
+import { requireDotenvName } from './names.ts';
 import type { Entry } from './types.ts';
 
 // dotenv has no general escape: single quotes and backticks are fully literal, double quotes know only `\n` and
@@ -36,7 +36,7 @@ export function dotenvValue(name: string, value: string): string | undefined {
 export function formatDotenv(entries: readonly Entry[]): string {
   let out = '';
   for (const { name, value } of entries) {
-    if (!isEnvName(name)) throw new SstoreError('validation', envNameProblem(name));
+    requireDotenvName(name);
     const spelled = dotenvValue(name, value);
     if (spelled === undefined) {
       throw new SstoreError('validation', `the value of ${name} cannot be written as dotenv, which has no escapes: it holds every quote character along with a line break or #`, {

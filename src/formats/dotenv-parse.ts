@@ -1,4 +1,3 @@
-import { envNameProblem, isEnvName } from './names.ts';
 import type { ParseResult, Problem } from './types.ts';
 
 // The grammar of the `dotenv` package (v18, both its default regex parser and its `fast` scanner), written out as a
@@ -6,9 +5,12 @@ import type { ParseResult, Problem } from './types.ts';
 // file with no problems, the entries equal `dotenv.parse(text)`; the unit tests check that on generated files.
 //
 // Where dotenv is lenient in a way that hides mistakes, this parser reports a problem instead of guessing:
-// a line that is not `NAME=value` (dotenv skips it), a name dotenv accepts but a shell does not (`a.b`, `a-b`),
-// a quote that is never closed (dotenv keeps the quote as part of the value), a name defined twice (dotenv keeps
-// the last), and the line-continuation quirks of its regex (`NAME:\nvalue`, `NAME=\n'value'`).
+// a line that is not `NAME=value` (dotenv skips it), a quote that is never closed (dotenv keeps the quote as part of the value), a name defined twice (dotenv keeps
+// the last), and the line-continuation quirks of its regex (`NAME:\nvalue`, `NAME=\n'value'`). Names are dotenv's
+// (`my-key`, `a.b`, `2fa` included): whether the provider takes them is checked later, by the provider's own rule.
+//
+// No message quotes text that is not in a name's place: a line that is not `NAME=value` is most often the second
+// line of an unquoted multi-line value (a PEM key), so it is reported by number only.
 
 const QUOTES = new Set(["'", '"', '`']);
 const KEY_CHAR = /[\w.-]/;
@@ -25,9 +27,28 @@ export function parseDotenv(input: string, file: string): ParseResult {
   const firstLine = new Map<string, number>();
   let pos = 0;
   let line = 1;
+  /** The last entry whose value was unquoted, and the line its value ended on: lines right after it may be its rest. */
+  let lastUnquoted: { name: string; line: number } | undefined;
+  /** Consecutive lines that are not `NAME=value`, reported as one problem. */
+  let badRun: { from: number; to: number; after: { name: string; line: number } | undefined } | undefined;
 
   const problem = (at: number, message: string): void => {
     result.problems.push({ file, line: at, message } satisfies Problem);
+  };
+  const flushBadRun = (): void => {
+    if (!badRun) return;
+    const { from, to, after } = badRun;
+    const more = to > from ? ` (also line${to > from + 1 ? `s ${from + 1}–${to}` : ` ${to}`})` : '';
+    const cause = after ? `: is it the rest of ${after.name}'s value from line ${after.line}? A multi-line value needs double quotes` : '';
+    problem(from, `expected NAME=value${more}${cause}`);
+    badRun = undefined;
+  };
+  const notAnEntry = (at: number): void => {
+    if (badRun && badRun.to === at - 1) badRun.to = at;
+    else {
+      flushBadRun();
+      badRun = { from: at, to: at, after: lastUnquoted && lastUnquoted.line === at - 1 ? lastUnquoted : undefined };
+    }
   };
   const endOfLine = (from: number): number => {
     const nl = text.indexOf('\n', from);
@@ -58,8 +79,7 @@ export function parseDotenv(input: string, file: string): ParseResult {
     while (pos < text.length && KEY_CHAR.test(text[pos]!)) pos++;
     const name = text.slice(keyStart, pos);
     if (name === '') {
-      // The line is not echoed: it may be the middle of a broken multi-line secret.
-      problem(keyLine, 'expected NAME=value');
+      notAnEntry(keyLine);
       nextLine(pos);
       continue;
     }
@@ -69,13 +89,16 @@ export function parseDotenv(input: string, file: string): ParseResult {
     } else if (text[pos] === ':' && pos === keyStart + name.length && isBlank(text[pos + 1])) {
       pos += 2;
     } else {
-      problem(keyLine, `expected "=" after ${name}`);
+      // What looked like a name may be the start of a value's next line: it is not quoted back.
+      notAnEntry(keyLine);
       nextLine(pos);
       continue;
     }
+    flushBadRun();
     while (isBlank(text[pos])) pos++;
 
     let value: string;
+    let unquoted = false;
     const quote = text[pos];
     if (quote !== undefined && QUOTES.has(quote)) {
       const close = closingQuote(text, pos);
@@ -99,6 +122,7 @@ export function parseDotenv(input: string, file: string): ParseResult {
       if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
     } else {
       value = unquotedRaw(text, pos);
+      unquoted = true;
       if (/[\u2028\u2029]/.test(value)) {
         problem(keyLine, `${name}: quote a value that contains a Unicode line or paragraph separator`);
         nextLine(pos);
@@ -106,11 +130,8 @@ export function parseDotenv(input: string, file: string): ParseResult {
       }
     }
     nextLine(pos);
+    lastUnquoted = unquoted ? { name, line: keyLine } : undefined;
 
-    if (!isEnvName(name)) {
-      problem(keyLine, envNameProblem(name));
-      continue;
-    }
     const earlier = firstLine.get(name);
     if (earlier !== undefined) {
       problem(keyLine, `${name} is already defined on line ${earlier}`);
@@ -119,6 +140,7 @@ export function parseDotenv(input: string, file: string): ParseResult {
     firstLine.set(name, keyLine);
     result.entries.push({ name, value, line: keyLine });
   }
+  flushBadRun();
   return result;
 }
 

@@ -14,7 +14,10 @@ export interface Rendered {
   commands: string;
 }
 
-/** Renders entries whose names are already variable names (see toEnvEntries); throws a validation SstoreError otherwise. */
+/**
+ * Renders entries under their export names (see renameEntries). A name the format cannot hold (shell and github need
+ * shell identifiers, dotenv its own key characters) is a validation SstoreError naming the secret, never a rename.
+ */
 export function renderExport(format: ExportFormat, entries: readonly Entry[]): Rendered {
   switch (format) {
     case 'dotenv':

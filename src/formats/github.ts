@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SstoreError } from '../errors.ts';
-import { envNameProblem, isEnvName } from './names.ts';
+import { requireShellName } from './names.ts';
 import type { Entry } from './types.ts';
 
 /** What `export --format github` produces: workflow commands for stdout, and the text to append to $GITHUB_ENV. */
@@ -20,7 +20,7 @@ export function formatGithub(entries: readonly Entry[], random: (size: number) =
   let commands = '';
   let envFile = '';
   for (const { name, value } of entries) {
-    if (!isEnvName(name)) throw new SstoreError('validation', envNameProblem(name));
+    requireShellName(name, 'github');
     if (value.includes('\0')) throw new SstoreError('validation', `the value of ${name} contains a NUL byte, which no environment variable can hold`);
     // The runner masks line by line, so a multi-line value is masked one line at a time. Blank lines are not
     // masked: a mask of spaces would hide every run of spaces in the log and protects nothing.

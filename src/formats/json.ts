@@ -1,4 +1,3 @@
-import { envNameProblem, isEnvName } from './names.ts';
 import type { Entry, ParseResult } from './types.ts';
 
 /** `{"NAME": "value", ...}` with a trailing newline. */
@@ -9,7 +8,7 @@ export function formatJson(entries: readonly Entry[]): string {
 
 /**
  * Reads `{"NAME": "value", ...}` (the input of `import --format json`). Every problem is reported with its line:
- * invalid JSON, a top level that is not an object, a value that is not a string, a bad or repeated name. Messages
+ * invalid JSON, a top level that is not an object, a value that is not a string, a repeated name. Messages
  * never quote the file's text, since it holds secret values.
  */
 export function parseJsonEntries(text: string, file: string): ParseResult {
@@ -34,9 +33,8 @@ export function parseJsonEntries(text: string, file: string): ParseResult {
     }
     seen.add(key);
     const value = (data as Record<string, unknown>)[key];
-    if (!isEnvName(key)) {
-      result.problems.push({ file, line, message: envNameProblem(key) });
-    } else if (typeof value !== 'string') {
+    // Any key is read; whether the provider takes it as a name is checked by the provider's own rule.
+    if (typeof value !== 'string') {
       result.problems.push({ file, line, message: `${key}: the value must be a string, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}` });
     } else {
       result.entries.push({ name: key, value, line });

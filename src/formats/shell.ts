@@ -1,5 +1,5 @@
 import { SstoreError } from '../errors.ts';
-import { envNameProblem, isEnvName } from './names.ts';
+import { requireShellName } from './names.ts';
 import type { Entry } from './types.ts';
 
 /** A POSIX single-quoted word: nothing inside is special, and a ' is written as '\'' . */
@@ -11,7 +11,7 @@ export function shellQuote(value: string): string {
 export function formatShell(entries: readonly Entry[]): string {
   let out = '';
   for (const { name, value } of entries) {
-    if (!isEnvName(name)) throw new SstoreError('validation', envNameProblem(name));
+    requireShellName(name, 'shell');
     if (value.includes('\0')) throw new SstoreError('validation', `the value of ${name} contains a NUL byte, which no environment variable can hold`);
     out += `export ${name}=${shellQuote(value)}\n`;
   }

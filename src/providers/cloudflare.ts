@@ -5,6 +5,7 @@ import { paginate, type Page } from '../http/pagination.ts';
 import { chunks } from './chunks.ts';
 import { cloudflareError } from './cloudflare-errors.ts';
 import type { ProviderDescriptor } from './descriptor.ts';
+import { invalidName } from './name-problem.ts';
 import type { Capabilities, NewSecret, Provider, Quota, RevealedSecret, Secret, SecretPatch, SecretQuery, Store } from './provider.ts';
 import { maybeString, parseResponse } from './raw.ts';
 import { requireSupport } from './support.ts';
@@ -120,7 +121,7 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
 
     checkName(what, name) {
       if (!NAME.test(name) || name.length > 255) {
-        throw new SstoreError('validation', `invalid ${what} name "${name}": use letters, digits, "_" and "-" (up to 255)`, { reason: `${what}_name_invalid` });
+        throw invalidName(name, { noun: `${what} name`, char: /[A-Za-z0-9_-]/, max: 255, words: 'use letters, digits, "_" and "-" (up to 255)', reason: `${what}_name_invalid` });
       }
     },
 

@@ -4,6 +4,7 @@ import { isJsonType, type HttpClient } from '../http/client.ts';
 import { deleteEach } from './delete-each.ts';
 import type { ProviderDescriptor } from './descriptor.ts';
 import { implicitStore } from './implicit-store.ts';
+import { invalidName } from './name-problem.ts';
 import { problemDetailsError } from './neostore-errors.ts';
 import type { Capabilities, NewSecret, Provider, Quota, RevealedSecret, Secret, SecretPatch, ValidityWindow } from './provider.ts';
 import { parseResponse } from './raw.ts';
@@ -72,7 +73,7 @@ export function neostoreProvider(options: NeostoreOptions): Provider {
 
   function checkKey(key: string): void {
     if (!KEY.test(key)) {
-      throw new SstoreError('validation', `invalid Neostore key "${key}": use letters, digits and "-" only`, { reason: 'secret_name_invalid' });
+      throw invalidName(key, { noun: 'Neostore key', char: /[A-Za-z0-9-]/, words: 'use letters, digits and "-" only', reason: 'secret_name_invalid' });
     }
   }
 

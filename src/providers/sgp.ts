@@ -5,6 +5,7 @@ import { cursorPaginate, type CursorPage } from '../http/pagination.ts';
 import { deleteEach } from './delete-each.ts';
 import type { ProviderDescriptor } from './descriptor.ts';
 import { implicitStore } from './implicit-store.ts';
+import { invalidName } from './name-problem.ts';
 import type { Capabilities, NewSecret, Provider, Quota, Secret, SecretOrder, SecretPatch } from './provider.ts';
 import { maybeString, parseResponse } from './raw.ts';
 import { fastApiError } from './sgp-errors.ts';
@@ -103,7 +104,11 @@ export function sgpProvider(options: SgpOptions): Provider {
       if (what === 'store') return;
       if (name.length > MAX_KEY || !KEY.test(name)) {
         const suggestion = name.toLowerCase().replaceAll('_', '-');
-        throw new SstoreError('validation', `invalid SGP key "${name}": use lowercase letters, digits and "-", starting and ending with a letter or digit (1–${MAX_KEY})`, {
+        throw invalidName(name, {
+          noun: 'SGP key',
+          char: /[a-z0-9-]/,
+          max: MAX_KEY,
+          words: `use lowercase letters, digits and "-", starting and ending with a letter or digit (1–${MAX_KEY})`,
           reason: 'secret_name_invalid',
           ...(suggestion !== name && suggestion.length <= MAX_KEY && KEY.test(suggestion) && { hint: `for example: ${suggestion}` }),
         });

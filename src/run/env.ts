@@ -1,5 +1,5 @@
 import { SstoreError } from '../errors.ts';
-import { toEnvEntries } from '../formats/names.ts';
+import { renameEntries, requireEnvironmentName, type NameTransform } from '../formats/names.ts';
 import type { Entry } from '../formats/types.ts';
 
 export interface ChildEnv {
@@ -11,14 +11,21 @@ export interface ChildEnv {
 }
 
 /**
- * The child's environment: the parent's, plus one variable per secret (its name made a valid variable name, with
- * the prefix). A variable that already exists wins unless `override` is set.
+ * The child's environment: the parent's, plus one variable per secret, named exactly as the secret (`db-password`
+ * stays `db-password`: a process environment holds any name without `=`), unless a name transform is asked for;
+ * the prefix goes first. A variable that already exists wins unless `override` is set.
  */
-export function buildChildEnv(base: NodeJS.ProcessEnv, entries: readonly Entry[], options: { prefix?: string; override?: boolean } = {}): ChildEnv {
+export function buildChildEnv(
+  base: NodeJS.ProcessEnv,
+  entries: readonly Entry[],
+  options: { prefix?: string; override?: boolean; transform?: NameTransform } = {},
+): ChildEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   const injected: string[] = [];
   const kept: string[] = [];
-  for (const { name, value } of toEnvEntries(entries, options.prefix ?? '')) {
+  const renamed = renameEntries(entries, { ...(options.prefix !== undefined && { prefix: options.prefix }), ...(options.transform !== undefined && { transform: options.transform }) });
+  for (const { name } of renamed) requireEnvironmentName(name);
+  for (const { name, value } of renamed) {
     if (value.includes('\0')) throw new SstoreError('validation', `the value of ${name} contains a NUL byte, which no environment variable can hold`);
     if (env[name] !== undefined && options.override !== true) {
       kept.push(name);

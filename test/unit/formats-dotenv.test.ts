@@ -104,7 +104,7 @@ test('parseDotenv reads what dotenv reads: export, comments, quotes of every kin
   assert.deepEqual([lines.EXPORTED, lines.MULTI, lines.MULTI_SINGLE, lines.COLON, lines.LAST], [3, 8, 10, 13, 20]);
 });
 
-test('every invalid line is reported with file:line, and the valid lines are still read', () => {
+test('every invalid line is reported with file:line, and the valid lines are still read; names are dotenv\'s', () => {
   const text = [
     'GOOD=1', // 1
     '1BAD=x', // 2
@@ -119,16 +119,15 @@ test('every invalid line is reported with file:line, and the valid lines are sti
   ].join('\n');
   const result = parseDotenv(text, 'app.env');
   assert.deepEqual(result.problems.map(describeProblem), [
-    'app.env:2: "1BAD" is not a valid variable name (letters, digits and _, not starting with a digit)',
-    'app.env:3: "a.b" is not a valid variable name (letters, digits and _, not starting with a digit)',
-    'app.env:4: expected "=" after just',
-    'app.env:5: expected "=" after NOEQUALS',
+    "app.env:4: expected NAME=value (also line 5): is it the rest of a.b's value from line 3? A multi-line value needs double quotes",
     'app.env:6: OPEN: the double quote is never closed',
     'app.env:7: GOOD is already defined on line 1',
     'app.env:9: Q: the single quote is never closed',
-    'app.env:10: expected "=" after export',
+    'app.env:10: expected NAME=value',
   ]);
-  assert.deepEqual(asObject(result.entries), { GOOD: '1', OK2: 'fine' });
+  assert.deepEqual(asObject(result.entries), { GOOD: '1', '1BAD': 'x', 'a.b': 'dotted', OK2: 'fine' });
+  const [regex] = bothDotenvParsers('1BAD=x\na.b=dotted\nmy-key=v\n');
+  assert.deepEqual(asObject(parseDotenv('1BAD=x\na.b=dotted\nmy-key=v\n', 'f').entries), regex, 'the same names as the dotenv package');
 });
 
 test('problem messages never repeat the text of a line (it may be part of a secret)', () => {
@@ -137,9 +136,18 @@ test('problem messages never repeat the text of a line (it may be part of a secr
   assert.ok(result.problems.length > 0);
 });
 
+test('an unquoted multi-line PEM is one problem that names the key, never a line of the key', () => {
+  const pem = ['-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'BKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj', 'Mzx+9w0BAQEFAASCBKcwggSjAgEAAoIB', '-----END PRIVATE KEY-----'];
+  const result = parseDotenv(`A=1\nTLS_KEY=${pem.join('\n')}\nB=2\n`, '.env');
+  assert.deepEqual(result.problems.map(describeProblem), [
+    ".env:3: expected NAME=value (also lines 4–6): is it the rest of TLS_KEY's value from line 2? A multi-line value needs double quotes",
+  ]);
+  for (const line of pem.slice(1)) assert.ok(!describeProblem(result.problems[0]!).includes(line.slice(0, 8)));
+});
+
 test('random files: whenever parseDotenv reports no problem, it agrees with both dotenv parsers', () => {
   const random = seededRandom(7);
-  const pieces = ['A', 'B', 'export C', 'D ', ' E', '#', '=', ': ', ' = ', "'", '"', '`', '\\', 'n', 'x', ' ', '\n', '\r\n', '#c', '\t'];
+  const pieces = ['A', 'B', 'export C', 'D ', ' E', 'a.b', 'x-y', '2', '#', '=', ': ', ' = ', "'", '"', '`', '\\', 'n', 'x', ' ', '\n', '\r\n', '#c', '\t'];
   let agreed = 0;
   for (let i = 0; i < 6000; i++) {
     let text = '';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { formatGithub } from '../../src/formats/github.ts';
 import { formatJson, parseJsonEntries } from '../../src/formats/json.ts';
-import { envNameFor, toEnvEntries } from '../../src/formats/names.ts';
+import { renameEntries, upperSnake } from '../../src/formats/names.ts';
 import { appendPrivateFile, writePrivateFile } from '../../src/formats/private-file.ts';
 import { renderExport } from '../../src/formats/export.ts';
 import { EXPORT_FORMATS } from '../../src/formats/types.ts';
@@ -34,7 +34,7 @@ test('shell: every nasty value survives eval in real bash and in sh', () => {
 test('shell: the output is export lines, single-quoted', () => {
   assert.equal(formatShell([{ name: 'A', value: "it's $HOME" }]), `export A='it'\\''s $HOME'\n`);
   assert.throws(() => formatShell([{ name: 'A', value: 'nul\0byte' }]), /NUL/);
-  assert.throws(() => formatShell([{ name: 'bad-name', value: 'x' }]), /not a valid variable name/);
+  assert.throws(() => formatShell([{ name: 'bad-name', value: 'x' }]), /secret "bad-name" is not a shell variable name/);
 });
 
 test('github: $GITHUB_ENV read the way the runner reads it gives back every value exactly', () => {
@@ -95,10 +95,9 @@ test('json input: an object of strings is read with the line of each name', () =
 });
 
 test('json input: every problem is reported with its line, without quoting the file', () => {
-  const text = '{\n  "GOOD": "x",\n  "NUM": 42,\n  "bad-name": "v",\n  "NESTED": {"A": "s3cret"},\n  "GOOD": "again",\n  "NIL": null\n}';
+  const text = '{\n  "GOOD": "x",\n  "NUM": 42,\n  "my-name.2": "v",\n  "NESTED": {"A": "s3cret"},\n  "GOOD": "again",\n  "NIL": null\n}';
   assert.deepEqual(parseJsonEntries(text, 'in.json').problems.map(describeProblem), [
     'in.json:3: NUM: the value must be a string, not a number',
-    'in.json:4: "bad-name" is not a valid variable name (letters, digits and _, not starting with a digit)',
     'in.json:5: NESTED: the value must be a string, not an object',
     'in.json:6: GOOD is defined twice',
     'in.json:7: NIL: the value must be a string, not null',
@@ -108,14 +107,30 @@ test('json input: every problem is reported with its line, without quoting the f
   assert.deepEqual(parseJsonEntries('["A"]', 'in.json').problems.map(describeProblem), ['in.json:1: expected an object of "NAME": "value" pairs']);
 });
 
-test('names: valid names are kept, others become upper-case variable names, collisions are errors', () => {
-  assert.equal(envNameFor('apiKey'), 'apiKey');
-  assert.equal(envNameFor('db-password'), 'DB_PASSWORD');
-  assert.equal(envNameFor('9lives'), '_9LIVES');
-  assert.equal(envNameFor('token', 'APP_'), 'APP_token');
-  assert.deepEqual(toEnvEntries([{ name: 'db-url', value: 'v' }], 'X_'), [{ name: 'X_DB_URL', value: 'v' }]);
-  assert.throws(() => toEnvEntries([{ name: 'db-url', value: '1' }, { name: 'DB_URL', value: '2' }]), /"db-url" and "DB_URL" would both become the variable DB_URL/);
-  assert.throws(() => toEnvEntries([], '1X'), /--prefix/);
+test('names: kept exactly by default; upper-snake on request; collisions name both secrets', () => {
+  const names = [{ name: 'apiKey', value: '1' }, { name: 'db-password', value: '2' }, { name: '9lives', value: '3' }, { name: 'a.b', value: '4' }];
+  assert.deepEqual(renameEntries(names).map((e) => e.name), ['apiKey', 'db-password', '9lives', 'a.b']);
+  assert.deepEqual(renameEntries(names, { transform: 'upper-snake' }).map((e) => e.name), ['APIKEY', 'DB_PASSWORD', '_9LIVES', 'A_B']);
+  assert.equal(upperSnake('my-key.v2'), 'MY_KEY_V2');
+  assert.deepEqual(renameEntries([{ name: 'db-url', value: 'v' }], { prefix: 'X_', transform: 'upper-snake' }), [{ name: 'X_DB_URL', value: 'v' }]);
+  assert.deepEqual(renameEntries([{ name: 'my-key', value: '1' }, { name: 'MY-KEY', value: '2' }]).map((e) => e.name), ['my-key', 'MY-KEY'], 'distinct names stay distinct');
+  assert.throws(() => renameEntries([{ name: 'my-key', value: '1' }, { name: 'MY-KEY', value: '2' }], { transform: 'upper-snake' }), /^SstoreError: secrets "my-key" and "MY-KEY" would both become MY_KEY$/);
+  assert.throws(() => renameEntries([], { prefix: '1X' }), /--prefix/);
+});
+
+test('formats that cannot hold a name refuse it naming the secret; json and yaml hold any name', () => {
+  const odd = [{ name: 'my-key', value: 'v' }];
+  for (const format of ['shell', 'github'] as const) {
+    assert.throws(() => renderExport(format, odd), (error: Error & { hint?: string }) => {
+      assert.equal(error.message, `secret "my-key" is not a shell variable name, so --format ${format} cannot hold it`);
+      assert.match(error.hint ?? '', /--name-transform upper-snake exports it as MY_KEY; or use --format dotenv, json or yaml/);
+      return true;
+    });
+  }
+  assert.equal(renderExport('dotenv', [{ name: '2fa.my-Key', value: 'v' }]).body, '2fa.my-Key=v\n');
+  assert.equal(renderExport('json', [{ name: 'a b', value: 'v' }]).body, '{\n  "a b": "v"\n}\n');
+  assert.equal(renderExport('yaml', [{ name: 'a b', value: 'v' }]).body, '"a b": "v"\n');
+  assert.throws(() => renderExport('dotenv', [{ name: 'a b', value: 'v' }]), /secret "a b" cannot be a dotenv name/);
 });
 
 test('renderExport knows every advertised format', () => {

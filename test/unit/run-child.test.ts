@@ -61,20 +61,22 @@ function drive(flags: string[], command: string[], secrets: Record<string, strin
 const node = (script: string, ...args: string[]) => [process.execPath, join(FIXTURES, script), ...args];
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 
-test('secrets become variables; existing variables win unless --override; names are made valid and prefixed', async () => {
-  const secrets = { API_KEY: 'k=1 "quoted"\nline2', EXISTING: 'from-secret', 'db-url': 'postgres://x' };
-  const names = ['API_KEY', 'EXISTING', 'DB_URL', 'APP_API_KEY', 'APP_DB_URL', 'DRIVER_SECRETS'];
+test('secrets become variables under their exact names; existing variables win unless --override; transform and prefix on request', async () => {
+  const secrets = { API_KEY: 'k=1 "quoted"\nline2', EXISTING: 'from-secret', 'db-url': 'postgres://x', '2fa.Code': '123' };
+  const names = ['API_KEY', 'EXISTING', 'db-url', '2fa.Code', 'DB_URL', 'APP_API_KEY', 'APP_DB_URL', 'DRIVER_SECRETS'];
   const plain = drive([], node('print-env.mjs', '0', ...names), secrets, { EXISTING: 'already' });
   assert.deepEqual(await plain.exited, { code: 0, signal: null });
-  assert.deepEqual(JSON.parse(plain.stdout()), { API_KEY: secrets.API_KEY, EXISTING: 'already', DB_URL: 'postgres://x', APP_API_KEY: null, APP_DB_URL: null, DRIVER_SECRETS: null });
+  assert.deepEqual(JSON.parse(plain.stdout()), {
+    API_KEY: secrets.API_KEY, EXISTING: 'already', 'db-url': 'postgres://x', '2fa.Code': '123', DB_URL: null, APP_API_KEY: null, APP_DB_URL: null, DRIVER_SECRETS: null,
+  });
 
   const override = drive(['--override'], node('print-env.mjs', '0', 'EXISTING'), secrets, { EXISTING: 'already' });
   await override.exited;
   assert.deepEqual(JSON.parse(override.stdout()), { EXISTING: 'from-secret' });
 
-  const prefixed = drive(['--prefix', 'APP_'], node('print-env.mjs', '0', 'API_KEY', 'APP_API_KEY', 'APP_DB_URL'), secrets);
+  const prefixed = drive(['--prefix', 'APP_', '--name-transform', 'upper-snake'], node('print-env.mjs', '0', 'API_KEY', 'APP_API_KEY', 'APP_DB_URL', 'APP__2FA_CODE', 'db-url'), secrets);
   await prefixed.exited;
-  assert.deepEqual(JSON.parse(prefixed.stdout()), { API_KEY: null, APP_API_KEY: secrets.API_KEY, APP_DB_URL: 'postgres://x' });
+  assert.deepEqual(JSON.parse(prefixed.stdout()), { API_KEY: null, APP_API_KEY: secrets.API_KEY, APP_DB_URL: 'postgres://x', APP__2FA_CODE: '123', 'db-url': null });
 });
 
 test("sstore exits with the child's exit code", async () => {

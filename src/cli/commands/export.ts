@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { completeWith } from '../../completion/kinds.ts';
+import { NAME_TRANSFORMS, type NameTransform } from '../../formats/names.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../formats/types.ts';
 import { contextFor, examples } from '../context.ts';
 import { commaList } from '../options.ts';
@@ -10,6 +11,7 @@ interface ExportOptions {
   output?: string;
   only?: string[];
   prefix?: string;
+  nameTransform: NameTransform;
 }
 
 /**
@@ -24,17 +26,19 @@ export function registerExport(program: Command): void {
     .addOption(new Option('-f, --format <format>', 'output format').choices(EXPORT_FORMATS).default('dotenv'))
     .addOption(completeWith(new Option('-o, --output <file>', 'write to this file (created with mode 0600) instead of stdout'), 'file'))
     .addOption(completeWith(new Option('--only <names>', 'comma-separated secret names: only these (each must exist)').argParser(commaList), 'secret'))
-    .option('--prefix <prefix>', 'put this before every variable name (e.g. APP_)');
+    .option('--prefix <prefix>', 'put this before every variable name (e.g. APP_)')
+    .addOption(new Option('--name-transform <how>', 'names: exactly the secret names, or upper-snake (db-password → DB_PASSWORD)').choices(NAME_TRANSFORMS).default('none'));
   examples(
     command,
     'sstore export > .env                                   # dotenv; `sstore import .env` reads it back',
     'sstore export --format json -o secrets.json            # the file is created 0600',
     'eval "$(sstore export --format shell)"                 # safe to eval: every value single-quoted',
     'sstore export --format github                          # in a GitHub Actions step: masks, then appends to $GITHUB_ENV',
+    'sstore export --format shell --name-transform upper-snake   # db-password as DB_PASSWORD',
   );
   command.action(async (options: ExportOptions, cmd: Command) => {
     const ctx = contextFor(cmd);
-    const [{ withSession, selectStore }, { requireValues, readValues }, { renderExport }, { toEnvEntries }, files, { SstoreError }, { say }] = await Promise.all([
+    const [{ withSession, selectStore }, { requireValues, readValues }, { renderExport }, { renameEntries }, files, { SstoreError }, { say }] = await Promise.all([
       import('../session.ts'),
       import('../values.ts'),
       import('../../formats/export.ts'),
@@ -55,7 +59,8 @@ export function registerExport(program: Command): void {
       const store = await selectStore(ctx, session, options.store);
       return { entries: await readValues(session.provider, store, options.only), storeName: store.name };
     });
-    const rendered = renderExport(options.format, toEnvEntries(entries, options.prefix ?? ''));
+    const renamed = renameEntries(entries, { transform: options.nameTransform, ...(options.prefix !== undefined && { prefix: options.prefix }) });
+    const rendered = renderExport(options.format, renamed);
     // The masks reach the runner's log before any value could.
     if (rendered.commands !== '') ctx.io.stdout.write(rendered.commands);
     if (options.format === 'github') files.appendPrivateFile(target!, rendered.body);

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { completeWith } from '../../completion/kinds.ts';
+import { NAME_TRANSFORMS, type NameTransform } from '../../formats/names.ts';
 import { contextFor, examples } from '../context.ts';
 import { commaList } from '../options.ts';
 
@@ -7,6 +8,7 @@ interface RunOptions {
   store?: string;
   only?: string[];
   prefix?: string;
+  nameTransform: NameTransform;
   mask?: boolean;
   override?: boolean;
 }
@@ -25,6 +27,7 @@ export function registerRun(program: Command): void {
     .addOption(completeWith(new Option('--store <store>', "store name or id (default: the profile's, else the only one)"), 'store'))
     .addOption(completeWith(new Option('--only <names>', 'comma-separated secret names: only these (each must exist)').argParser(commaList), 'secret'))
     .option('--prefix <prefix>', 'put this before every variable name (e.g. APP_)')
+    .addOption(new Option('--name-transform <how>', 'variable names: the exact secret names, or upper-snake (db-password → DB_PASSWORD)').choices(NAME_TRANSFORMS).default('none'))
     .option('--override', 'secrets replace variables that are already set (default: the environment wins)')
     .option('--mask', "replace every secret value in the command's stdout and stderr with *****");
   examples(
@@ -33,6 +36,7 @@ export function registerRun(program: Command): void {
     'sstore run --store ci --only DB_URL,API_KEY -- ./deploy.sh',
     "sstore run --mask -- sh -c 'echo $DB_PASSWORD'        # prints *****",
     'sstore run --prefix APP_ --override -- env',
+    "sstore run --name-transform upper-snake -- sh -c 'echo $DB_PASSWORD'   # the secret db-password",
   );
   command.action(async (argv: string[], options: RunOptions, cmd: Command) => {
     const ctx = contextFor(cmd);
@@ -52,6 +56,7 @@ export function registerRun(program: Command): void {
     });
     const { env, injected, kept } = buildChildEnv(ctx.io.env, entries, {
       override: options.override === true,
+      transform: options.nameTransform,
       ...(options.prefix !== undefined && { prefix: options.prefix }),
     });
     if (ctx.globals.verbose) {

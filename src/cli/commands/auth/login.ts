@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { contextFor, examples, type Context } from '../../context.ts';
+import { secretInputHint } from '../../excess-arguments.ts';
 
 async function readToken(ctx: Context): Promise<string> {
   const { SstoreError } = await import('../../../errors.ts');
@@ -23,6 +24,7 @@ export function registerLogin(program: Command): void {
   const login = program
     .command('login')
     .description("Store an API token for a profile in the OS keychain (or a 0600 file where there is none), after checking it with one request");
+  secretInputHint(login, 'the token is read from a hidden prompt or standard input, never from an argument');
   examples(
     login,
     'sstore login --profile prod                      # hidden prompt',

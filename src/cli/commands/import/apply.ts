@@ -13,6 +13,8 @@ export interface ImportResult {
   /** Names not written because the import stopped first. */
   pending: string[];
   error: unknown;
+  /** Stopped by Ctrl-C, after the request in flight had its answer. */
+  interrupted: boolean;
 }
 
 export interface ApplyOptions {
@@ -20,6 +22,8 @@ export interface ApplyOptions {
   scopes: string[];
   /** Called after each request with the number of secrets handled so far. */
   onProgress?: (done: number) => void;
+  /** Aborted by Ctrl-C: no request starts after it. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -40,11 +44,12 @@ export async function checkQuota(provider: Provider, plan: ImportPlan): Promise<
 
 /**
  * Writes a plan: creates in batches of the provider's maxBatch (one array request each, all or nothing on the
- * server), patches existing names one by one, deletes in bulk. Stops at the first failure and reports, by name,
- * what was written and what was not; never throws.
+ * server), patches existing names one by one, deletes in bulk. Stops at the first failure, or when the signal is
+ * aborted (after the request in flight, so that what it did is known), and reports by name what was written and
+ * what was not; never throws.
  */
 export async function applyPlan(provider: Provider, store: Store, plan: ImportPlan, options: ApplyOptions & { deleteFirst: boolean }): Promise<ImportResult> {
-  const result: ImportResult = { created: [], updated: [], deleted: [], unknown: [], pending: [], error: undefined };
+  const result: ImportResult = { created: [], updated: [], deleted: [], unknown: [], pending: [], error: undefined, interrupted: false };
   const batch = Math.max(1, provider.capabilities.maxBatch);
   type Step = { names: string[]; run: () => Promise<void>; into: string[] };
   const creates: Step[] = chunks(plan.create, batch).map((group) => ({
@@ -65,6 +70,11 @@ export async function applyPlan(provider: Provider, store: Store, plan: ImportPl
   const steps = options.deleteFirst ? [...deletes, ...creates, ...updates] : [...creates, ...updates, ...deletes];
   let done = 0;
   for (const [index, step] of steps.entries()) {
+    if (options.signal?.aborted === true) {
+      result.interrupted = true;
+      for (const later of steps.slice(index)) result.pending.push(...later.names);
+      return result;
+    }
     try {
       await step.run();
     } catch (error) {

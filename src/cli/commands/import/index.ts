@@ -9,6 +9,7 @@ interface ImportOptions {
   format?: ImportFormat;
   dryRun?: boolean;
   prune?: boolean;
+  allowEmpty?: boolean;
   yes?: boolean;
   scopes?: string[];
 }
@@ -22,6 +23,7 @@ export function registerImport(program: Command): void {
     .addOption(new Option('-f, --format <format>', 'the file format (default: json for *.json, else dotenv)').choices(IMPORT_FORMATS))
     .option('--dry-run', 'print the plan and change nothing')
     .option('--prune', 'also delete the secrets of the store that the file does not name')
+    .option('--allow-empty', 'let --prune with a file that names no secrets empty the store')
     .option('-y, --yes', 'do not ask before --prune deletes (required without a terminal)')
     .option('--scopes <list>', 'scopes of new secrets, comma-separated (default: workers)', commaList);
   examples(

@@ -1,6 +1,6 @@
 import { isSstoreError } from '../../../errors.ts';
 import type { ParseResult, Problem } from '../../../formats/types.ts';
-import type { Provider, Secret } from '../../../providers/provider.ts';
+import type { Provider, Secret, Store } from '../../../providers/provider.ts';
 import { MAX_VALUE_BYTES } from '../../value-input.ts';
 
 export interface FileEntry {
@@ -15,6 +15,8 @@ export interface ImportPlan {
   create: FileEntry[];
   /** Names already in the store: their value is patched (scopes and comment are left alone). */
   update: Array<FileEntry & { id: string }>;
+  /** Names already in the store with the same value (known only where the provider returns values): not written. */
+  unchanged: FileEntry[];
   /** With --prune: secrets of the store that the file does not name. */
   remove: Secret[];
 }
@@ -44,7 +46,7 @@ export function checkEntries(parsed: ParseResult, file: string, provider: Provid
 export function planImport(entries: readonly FileEntry[], existing: readonly Secret[], prune: boolean): ImportPlan {
   const byName = new Map<string, Secret>();
   for (const secret of existing) if (!byName.has(secret.name)) byName.set(secret.name, secret);
-  const plan: ImportPlan = { create: [], update: [], remove: [] };
+  const plan: ImportPlan = { create: [], update: [], unchanged: [], remove: [] };
   for (const entry of entries) {
     const found = byName.get(entry.name);
     if (found) plan.update.push({ ...entry, id: found.id });
@@ -55,4 +57,26 @@ export function planImport(entries: readonly FileEntry[], existing: readonly Sec
     plan.remove = existing.filter((s) => !named.has(s.name));
   }
   return plan;
+}
+
+/**
+ * Moves the updates whose stored value already equals the file's to `unchanged`, where the provider can return
+ * values (the embedded store, a local server with a reveal token, Neostore). Elsewhere (Cloudflare itself, SGP, a
+ * token without reveal) nothing can be compared, and every existing name stays an update.
+ */
+export async function findUnchanged(provider: Provider, store: Store, plan: ImportPlan): Promise<void> {
+  if (!provider.capabilities.canReveal || plan.update.length === 0) return;
+  let stored: Map<string, string>;
+  try {
+    stored = new Map((await provider.revealSecrets(store.id, plan.update.map((e) => e.id))).map((r) => [r.id, r.value]));
+  } catch (error) {
+    if (isSstoreError(error) && (error.kind === 'permission' || error.kind === 'unsupported')) return;
+    throw error;
+  }
+  const update: ImportPlan['update'] = [];
+  for (const entry of plan.update) {
+    if (stored.get(entry.id) === entry.value) plan.unchanged.push({ name: entry.name, value: entry.value, line: entry.line });
+    else update.push(entry);
+  }
+  plan.update = update;
 }
