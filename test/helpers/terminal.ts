@@ -27,7 +27,7 @@ export interface TerminalOptions {
 }
 
 export interface Pane {
-  /** What the pane shows (its scrollback too); with `escapes`, colours as escape sequences. */
+  /** What the pane shows (its scrollback too, wrapped lines joined); with `escapes`, colours as escape sequences. */
   screen(options?: { escapes?: boolean }): string;
   /** Waits until the screen matches, and returns it; throws with the screen after a generous timeout. */
   waitFor(pattern: RegExp, options?: { escapes?: boolean }): Promise<string>;
@@ -55,7 +55,7 @@ export async function inTerminal(env: NodeJS.ProcessEnv, args: string[], options
   writeFileSync(script, ['unset CI', ...exports, command, 'echo "EXIT=$?"', ...(options.after ?? []), 'sleep 600'].join('\n'));
   const name = `s${Math.random().toString(36).slice(2, 8)}`;
   tmux('new-session', '-d', '-s', name, '-x', String(options.width ?? 80), '-y', String(options.height ?? 24), `sh ${script}`);
-  const screen = ({ escapes = false } = {}) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', name, '-S', '-200');
+  const screen = ({ escapes = false } = {}) => tmux('capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-t', name, '-S', '-200');
   return {
     screen,
     async waitFor(pattern, waitOptions = {}) {
@@ -70,9 +70,19 @@ export async function inTerminal(env: NodeJS.ProcessEnv, args: string[], options
     press: (...keys) => void tmux('send-keys', '-t', name, ...keys),
     resize: (width, height) => void tmux('resize-window', '-t', name, '-x', String(width), '-y', String(height)),
     sstorePid() {
-      const shell = tmux('display-message', '-p', '-t', name, '#{pane_pid}').trim();
-      const children = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/);
-      return Number(children[0]);
+      const launcher = options.bin ?? BIN;
+      // The pane's shell may run the script's shell as a child or exec it: look down the tree (Linux's /proc).
+      const search = (pid: string): number | undefined => {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(launcher)) return Number(pid);
+        for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
+          const found = search(child);
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      };
+      const found = search(tmux('display-message', '-p', '-t', name, '#{pane_pid}').trim());
+      if (found === undefined) throw new Error('sstore is not running in the pane');
+      return found;
     },
     close: () => void tmux('kill-session', '-t', name),
   };
