@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { checkCommand } from './command-path.ts';
 import { signalName, type RunOutcome } from './exit-code.ts';
 import { createMasker } from './masker.ts';
@@ -97,6 +98,10 @@ export function runInPty(spawnPty: SpawnPty, options: PtyRun): Promise<RunOutcom
     const restoreTerminal = () => stdin.setRawMode(false);
     process.once('exit', restoreTerminal);
     stdin.setRawMode(true);
+    // Node's raw mode leaves output processing on (\n written as \r\n). The child's terminal already does that, so
+    // ours must not do it again: a full-screen program that moves the cursor down with a bare \n would be drawn
+    // askew. setRawMode(false) puts back the settings saved before, this one included.
+    spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
     stdin.on('data', onInput);
     stdin.resume();
 

@@ -21,8 +21,8 @@ async function withSecrets(secrets: Record<string, string>): Promise<NodeJS.Proc
 }
 
 // After sstore: the terminal's line editing and echo are back on (sstore had put it in raw mode).
-const TERMINAL_STATE = ["printf 'TERMINAL: '; stty -a | tr ' ;' '\\n\\n' | grep -x -e '-\\?icanon' -e '-\\?echo' | tr '\\n' ' '; echo END"];
-const RESTORED = /^TERMINAL: icanon echo END$/m;
+const TERMINAL_STATE = ["printf 'TERMINAL: '; stty -a | tr ' ;' '\\n\\n' | grep -x -e '-\\?icanon' -e '-\\?echo' -e '-\\?opost' | tr '\\n' ' '; echo END"];
+const RESTORED = /^TERMINAL: opost icanon echo END$/m;
 const DONE = /^TERMINAL: .*END$/m;
 
 test('--mask on a terminal: grep keeps its colours and prints each line as it comes, masked; the terminal is restored', { skip }, async () => {
@@ -95,6 +95,15 @@ test('--mask on a terminal: a multi-line value is hidden whole, a short line of 
   const screen = await term.waitFor(/EXIT=/);
   term.close();
   assert.match(screen, /^pem:\*\*\*\*\*:end\nEXIT=0$/m);
+});
+
+test('--mask on a terminal: output reaches the screen as the child\'s terminal made it, not translated twice', { skip }, async () => {
+  // A full-screen program turns output processing off and moves the cursor down with a bare \n (same column).
+  const env = await withSecrets({ TOKEN: 'hunter2-sëcret' });
+  const term = await inTerminal(env, ['run', '--mask', '--', 'sh', '-c', 'stty -opost; printf "abc\\ndef\\r\\n"; stty opost']);
+  const screen = await term.waitFor(/EXIT=/);
+  term.close();
+  assert.match(screen, /^abc\n {3}def\nEXIT=0$/m);
 });
 
 test('--mask on a terminal without the pseudo-terminal binding: one notice, then pipes, still masked', { skip }, async () => {
