@@ -27,6 +27,8 @@ export type SpawnPty = (
  * single-file build that cannot load addons. Then the reason, and the caller falls back to pipes.
  */
 export async function loadPty(): Promise<{ spawn: SpawnPty } | { reason: string }> {
+  // What follows is POSIX: stty, PATH lookup without PATHEXT, signals by pid.
+  if (process.platform === 'win32') return { reason: 'no pseudo-terminal on Windows' };
   try {
     const binding = await import('@lydell/node-pty');
     return { spawn: binding.spawn };
