@@ -1,5 +1,5 @@
 // Bundles the CLI into dist/ with esbuild: one entry plus lazily loaded chunks, so that `sstore --version` parses
-// only what it needs. Heavy modules (the server, prompts, tables, keychain) are dynamic imports and land in chunks.
+// only what it needs. Heavy modules (the server, prompts, tables, keychain, pseudo-terminal) are dynamic imports and land in chunks.
 import { build } from 'esbuild';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 
@@ -40,8 +40,8 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
-  // A native addon: its loader picks the prebuilt binary at run time.
-  external: ['@napi-rs/keyring'],
+  // Native addons: each one's loader picks the prebuilt binary for the platform at run time.
+  external: ['@napi-rs/keyring', '@lydell/node-pty'],
   plugins: [ofetchCore()],
   define: { SSTORE_VERSION: JSON.stringify(pkg.version) },
   // Bundled CommonJS packages call require() for Node built-ins.

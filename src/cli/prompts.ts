@@ -11,11 +11,15 @@ function guard(io: IO): void {
 
 const context = (io: IO) => ({ input: io.stdin, output: io.stderr, clearPromptOnDone: false });
 
-/** Hidden input: nothing is echoed, not even a mask. */
+/**
+ * Hidden input: nothing is echoed, not even a mask. `toggleMask: false` removes the prompt's own offer to show the
+ * value (a `ctrl+t toggle visibility` hint, and Ctrl-T revealing it on screen), where anyone behind the user could
+ * read it.
+ */
 export async function askHidden(io: IO, message: string): Promise<string> {
   guard(io);
   const { password } = await import('@inquirer/prompts');
-  return password({ message }, context(io));
+  return password({ message, toggleMask: false }, context(io));
 }
 
 export async function confirm(io: IO, message: string): Promise<boolean> {

@@ -4,9 +4,16 @@ import { Transform, type TransformCallback } from 'node:stream';
 export const MASK = '*****';
 const MASK_BYTES = Buffer.from(MASK);
 
-// Lines of a multi-line value shorter than this are not masked on their own: `}` or `--` would hide ordinary
-// output and protect nothing.
-const MIN_LINE_LENGTH = 4;
+/**
+ * Values (and lines of multi-line values) shorter than this are not masked: hiding `1`, `on` or `}` would garble
+ * every number and word of the output and protect nothing. `run --mask` says how many it leaves visible.
+ */
+export const MIN_MASK_LENGTH = 4;
+
+/** Whether a non-empty value is too short to be masked (counted in characters, not bytes). */
+export function tooShortToMask(value: string): boolean {
+  return value !== '' && [...value].length < MIN_MASK_LENGTH;
+}
 
 /** A streaming replacer: feed it chunks in order, write out what it returns, call `end()` at the end of the stream. */
 export interface Masker {
@@ -15,15 +22,18 @@ export interface Masker {
 }
 
 /**
- * The byte strings to hide: each non-empty value, and each line (of 4+ characters) of a multi-line value, since
- * programs often print such values line by line or with other line endings.
+ * The byte strings to hide: each value of 4+ characters, and each line (of 4+ characters) of a multi-line value,
+ * since programs often print such values line by line or with other line endings. A multi-line value is also
+ * hidden as a terminal shows it: a pseudo-terminal turns each `\n` the program writes into `\r\n`.
  */
 export function maskPatterns(values: readonly string[]): Buffer[] {
   const set = new Set<string>();
   for (const value of values) {
-    if (value === '') continue;
+    if (value === '' || tooShortToMask(value)) continue;
     set.add(value);
-    if (/[\r\n]/.test(value)) for (const line of value.split(/\r\n|\r|\n/)) if (line.length >= MIN_LINE_LENGTH) set.add(line);
+    if (!/[\r\n]/.test(value)) continue;
+    set.add(value.replace(/\r?\n/g, '\r\n'));
+    for (const line of value.split(/\r\n|\r|\n/)) if (!tooShortToMask(line) && line !== '') set.add(line);
   }
   return [...set].map((s) => Buffer.from(s, 'utf8'));
 }

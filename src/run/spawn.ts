@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { childExitCode } from './exit-code.ts';
+import { withColorHint } from './env.ts';
+import { childExitCode, type RunOutcome } from './exit-code.ts';
 import { createMaskStream, maskPatterns } from './masker.ts';
-
-/** Signals sstore passes on to the child while it runs. */
-export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+import { loadPty, runInPty } from './pty.ts';
+import { forwardSignals } from './signals.ts';
 
 /** Signals a terminal sends to its whole foreground process group, which the child is part of. */
 const TERMINAL_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT']);
@@ -15,9 +15,9 @@ export interface RunOptions {
   /** The child's whole environment (see buildChildEnv). */
   env: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Values to hide in the child's stdout and stderr. Empty or absent: stdio is inherited untouched (TTY included). */
+  /** Values to hide in the child's output. Empty or absent: stdio is inherited untouched (TTY included). */
   mask?: readonly string[];
-  /** Where masked output goes; default process.stdout and process.stderr. */
+  /** Where masked output goes; default process.stdout and process.stderr (and then a pseudo-terminal on a terminal). */
   stdout?: Writable;
   stderr?: Writable;
   /**
@@ -25,46 +25,66 @@ export interface RunOptions {
    * must not be sent a second time. Default: stdin, stdout or stderr is a TTY.
    */
   sharesTerminal?: boolean;
+  /** Our stdout is a terminal that wants colour: a masked child writing into a pipe is asked for colour anyway. */
+  colorHint?: boolean;
+  /** Where a one-line notice goes (a fall-back to pipes); default stderr. */
+  notice?: (line: string) => void;
 }
 
-export interface RunOutcome {
-  /** What sstore should exit with: the child's code, 128 + signal number, 127 not found, 126 not executable. */
-  exitCode: number;
-  /** The signal that ended the child, if one did. */
-  signal: NodeJS.Signals | null;
-  /** A one-line reason when the command could not be started at all. */
-  spawnError?: string;
+export type { RunOutcome } from './exit-code.ts';
+
+/**
+ * Runs a command to completion and never rejects; a command that cannot start is an outcome with exit code 127 or
+ * 126, as in a shell. Without `mask`, stdio is inherited. With `mask`, on a terminal (stdin, stdout and stderr all
+ * TTYs) the child gets a pseudo-terminal whose output is masked (see pty.ts); elsewhere, or when the binding cannot
+ * load, its stdout and stderr are pipes through the masker.
+ */
+export async function runCommand(options: RunOptions): Promise<RunOutcome> {
+  const patterns = maskPatterns(options.mask ?? []);
+  if (patterns.length === 0) return runPiped(options, patterns);
+  const onTerminal = options.stdout === undefined && options.stderr === undefined && process.stdin.isTTY && process.stdout.isTTY && process.stderr.isTTY;
+  if (!onTerminal) return runPiped(options, patterns);
+  const notice = options.notice ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const pty = await loadPty();
+  if ('spawn' in pty) {
+    try {
+      return await runInPty(pty.spawn, { ...options, patterns });
+    } catch (error) {
+      notice(`sstore: no pseudo-terminal (${(error as Error).message.split('\n')[0]}); --mask output goes through a pipe`);
+    }
+  } else {
+    notice(`sstore: ${pty.reason}; --mask output goes through a pipe`);
+  }
+  return runPiped(options, patterns);
 }
 
 /**
- * Runs a command to completion: stdin inherited, stdout and stderr inherited or (with `mask`) piped through the
- * masker, signals forwarded while it runs. Never rejects; a command that cannot start is an outcome with exit code
- * 127 or 126, as in a shell.
+ * stdin inherited, stdout and stderr inherited or (with patterns) piped through the masker, signals forwarded
+ * while the child runs.
  */
-export function runCommand(options: RunOptions): Promise<RunOutcome> {
-  const patterns = maskPatterns(options.mask ?? []);
+function runPiped(options: RunOptions, patterns: readonly Buffer[]): Promise<RunOutcome> {
   const masking = patterns.length > 0;
   const sharesTerminal = options.sharesTerminal ?? (process.stdin.isTTY === true || process.stdout.isTTY === true || process.stderr.isTTY === true);
+  const env = masking ? withColorHint(options.env, options.colorHint === true) : options.env;
 
   return new Promise((resolve) => {
     const child = spawn(options.command, [...options.args], {
-      env: options.env,
+      env,
       cwd: options.cwd,
       stdio: masking ? ['inherit', 'pipe', 'pipe'] : 'inherit',
     });
 
-    const forward = (signal: NodeJS.Signals) => {
+    const stopForwarding = forwardSignals((signal) => {
       if (sharesTerminal && TERMINAL_SIGNALS.has(signal)) return;
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    };
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    });
 
     let pending = 1; // the child's close, plus one per masked stream
     let outcome: RunOutcome | undefined;
     const cleanups: Array<() => void> = [];
     const settle = () => {
       if (--pending > 0 || outcome === undefined) return;
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      stopForwarding();
       for (const cleanup of cleanups) cleanup();
       resolve(outcome);
     };

@@ -121,6 +121,16 @@ test('--mask hides a value split across two writes (inside a UTF-8 character), k
   assert.equal(both.stderr, `err ${MASK}\n`);
 });
 
+test('--mask leaves values shorter than 4 characters visible and says which, never what they are', async () => {
+  const env = await withSecrets({ ONE: '1', ON: 'on', TOKEN: 'hunter2' });
+  const result = await runCli(['run', '--mask', '--', 'sh', '-c', 'echo "$ONE $ON $TOKEN: 10 ons"'], { env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, `1 on ${MASK}: 10 ons\n`, 'short values would garble every digit and word');
+  assert.equal(result.stderr, 'sstore: --mask leaves 2 values shorter than 4 characters visible: ON, ONE\n');
+  const unmasked = await runCli(['run', '--', 'true'], { env });
+  assert.equal(unmasked.stderr, '', 'no notice without --mask');
+});
+
 test('against Cloudflare itself run and export refuse in one line with exit 2, before any request', async () => {
   const env = isolatedEnv({ CLOUDFLARE_ACCOUNT_ID: '0123456789abcdef0123456789abcdef', CLOUDFLARE_API_TOKEN: 'not-a-real-token' });
   for (const args of [['run', '--', 'true'], ['export'], ['export', '--format', 'json']]) {

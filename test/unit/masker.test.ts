@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createMasker, MASK, maskPatterns } from '../../src/run/masker.ts';
+import { createMasker, MASK, MIN_MASK_LENGTH, maskPatterns, tooShortToMask } from '../../src/run/masker.ts';
 import { seededRandom } from '../helpers/nasty-values.ts';
 
 /** The obvious, slow definition: hide every byte of every occurrence; each run of hidden bytes becomes one mask. */
@@ -37,10 +37,13 @@ test('a value is replaced wherever it appears, and everything else passes throug
   assert.equal(out.toString(), `\x1b[32mtoken=${MASK}\x1b[0m and ${MASK} again\n`);
 });
 
+// The matcher itself works on any byte strings; which values become patterns (4+ characters) is tested below.
+const raw = (...values: string[]) => values.map(b);
+
 test('longest first and overlaps: no byte of any occurrence is shown', () => {
-  const patterns = maskPatterns(['abc', 'abcdef', 'cdx', 'ef']);
+  const patterns = raw('abc', 'abcdef', 'cdx', 'ef');
   assert.equal(streamed(b('1abcdef2 abcdx3 ef4 abc'), patterns, []).toString(), `1${MASK}2 ${MASK}3 ${MASK}4 ${MASK}`);
-  assert.equal(streamed(b('aaaa'), maskPatterns(['aa']), []).toString(), MASK);
+  assert.equal(streamed(b('aaaa'), raw('aa'), []).toString(), MASK);
 });
 
 test('values with regex metacharacters are plain text to the masker', () => {
@@ -73,6 +76,21 @@ test('multi-line values are also masked line by line; empty values are ignored',
   assert.equal(out.toString(), `${MASK}\r\n}\n`);
 });
 
+test('a multi-line value is masked whole as a terminal shows it (\\n as \\r\\n), short lines included', () => {
+  const value = 'first-line\nab\nlast-line';
+  const patterns = maskPatterns([value]);
+  assert.equal(streamed(b('x first-line\r\nab\r\nlast-line y'), patterns, []).toString(), `x ${MASK} y`);
+  assert.equal(streamed(b('x first-line\nab\nlast-line y'), patterns, []).toString(), `x ${MASK} y`);
+});
+
+test('values shorter than 4 characters are not masked (they would garble all output); 4 characters are', () => {
+  assert.equal(MIN_MASK_LENGTH, 4);
+  const patterns = maskPatterns(['1', 'on', 'abc', 'éüö', '🎉🎉🎉', 'abcd', 'éüöä']);
+  assert.deepEqual(patterns.map((p) => p.toString()).sort(), ['abcd', 'éüöä']);
+  assert.equal(streamed(b('1 on abc éüö 🎉🎉🎉 abcd éüöä 10'), patterns, []).toString(), `1 on abc éüö 🎉🎉🎉 ${MASK} ${MASK} 10`);
+  assert.deepEqual(['', '1', 'on', 'abc', '🎉🎉🎉', 'abcd', 'ab\ncd'].map(tooShortToMask), [false, true, true, true, true, false, false]);
+});
+
 test('random texts, values and chunkings agree with the reference', () => {
   const random = seededRandom(99);
   const alphabet = ['a', 'b', 'c', 'é', '\n'];
@@ -84,7 +102,7 @@ test('random texts, values and chunkings agree with the reference', () => {
   };
   for (let round = 0; round < 3000; round++) {
     const values = Array.from({ length: 1 + Math.floor(random() * 4) }, () => word(5));
-    const patterns = maskPatterns(values);
+    const patterns = raw(...values);
     const text = b(word(30));
     const cuts = Array.from({ length: Math.floor(random() * 5) }, () => Math.floor(random() * (text.length + 1))).sort((x, y) => x - y);
     assert.deepEqual(streamed(text, patterns, cuts), reference(text, patterns), `${JSON.stringify(values)} in ${JSON.stringify(text.toString())} cut ${cuts}`);

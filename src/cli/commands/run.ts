@@ -29,7 +29,7 @@ export function registerRun(program: Command): void {
     .option('--prefix <prefix>', 'put this before every variable name (e.g. APP_)')
     .addOption(new Option('--name-transform <how>', 'variable names: the exact secret names, or upper-snake (db-password → DB_PASSWORD)').choices(NAME_TRANSFORMS).default('none'))
     .option('--override', 'secrets replace variables that are already set (default: the environment wins)')
-    .option('--mask', "replace every secret value in the command's stdout and stderr with *****");
+    .option('--mask', "replace every secret value (of 4+ characters) in the command's output with *****");
   examples(
     command,
     'sstore run -- npm test',
@@ -40,11 +40,12 @@ export function registerRun(program: Command): void {
   );
   command.action(async (argv: string[], options: RunOptions, cmd: Command) => {
     const ctx = contextFor(cmd);
-    const [{ withSession, selectStore }, { requireValues, readValues }, { buildChildEnv, withColorHint }, { runCommand }, { SstoreError }] = await Promise.all([
+    const [{ withSession, selectStore }, { requireValues, readValues }, { buildChildEnv }, { runCommand }, { MIN_MASK_LENGTH, tooShortToMask }, { SstoreError }] = await Promise.all([
       import('../session.ts'),
       import('../values.ts'),
       import('../../run/env.ts'),
       import('../../run/spawn.ts'),
+      import('../../run/masker.ts'),
       import('../../errors.ts'),
     ]);
     const [file, ...args] = argv;
@@ -64,11 +65,18 @@ export function registerRun(program: Command): void {
       if (kept.length > 0) ctx.io.err(`sstore: kept ${kept.join(', ')} from the environment (--override replaces them)`);
     }
     const mask = options.mask === true ? entries.map((e) => e.value) : [];
+    const visible = options.mask === true ? entries.filter((e) => tooShortToMask(e.value)).map((e) => e.name) : [];
+    if (visible.length > 0) {
+      const count = visible.length === 1 ? '1 value' : `${visible.length} values`;
+      ctx.io.err(`sstore: --mask leaves ${count} shorter than ${MIN_MASK_LENGTH} characters visible: ${visible.join(', ')}`);
+    }
     const outcome = await runCommand({
       command: file,
       args,
-      env: mask.length > 0 ? withColorHint(env, ctx.io.stdoutIsTTY && ctx.io.color) : env,
+      env,
       mask,
+      colorHint: ctx.io.stdoutIsTTY && ctx.io.color,
+      notice: (line) => ctx.io.err(line),
     });
     if (outcome.spawnError) ctx.io.err(`error: ${outcome.spawnError}`);
     process.exitCode = outcome.exitCode;
