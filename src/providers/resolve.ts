@@ -7,10 +7,12 @@ import type { Provider, Secret, Store } from './provider.ts';
 const ID = /^[0-9a-f]{32}$/;
 
 export interface StoreChoice {
-  /** `--store`, else the profile's default store. */
+  /** `--store`, else SSTORE_STORE, else the profile's default store. */
   ref: string | undefined;
   /** Where `ref` came from, for messages. */
-  from: 'flag' | 'profile' | undefined;
+  from: 'flag' | 'SSTORE_STORE' | 'profile' | undefined;
+  /** The profile in use, for hints that say how to set its default store. */
+  profile?: string;
   /** The embedded store creates `default` the first time it is used. */
   createDefault: boolean;
   /** Asks the user to pick one; undefined when nobody can answer. */
@@ -33,9 +35,10 @@ export async function resolveStore(provider: Provider, choice: StoreChoice): Pro
     const found = matchStore(stores, choice.ref);
     if (found) return found;
     const known = stores.length > 0 ? `; stores: ${stores.map((s) => s.name).join(', ')}` : '';
-    throw new SstoreError('not_found', `no store named "${choice.ref}"${choice.from === 'profile' ? " (the profile's default store)" : ''}${known}`, {
+    const source = choice.from === 'profile' ? " (the profile's default store)" : choice.from === 'SSTORE_STORE' ? ' (SSTORE_STORE)' : '';
+    throw new SstoreError('not_found', `no store named "${choice.ref}"${source}${known}`, {
       reason: 'store_not_found',
-      hint: choice.from === 'profile' ? 'change it with `sstore profile add NAME ... --store S`, or pass --store' : 'list them with `sstore stores list`',
+      hint: choice.from === 'profile' ? `change it with \`${setDefaultStore(choice)}\`, or pass --store` : 'list them with `sstore stores list`',
     });
   }
   if (stores.length === 1) return stores[0]!;
@@ -46,8 +49,12 @@ export async function resolveStore(provider: Provider, choice: StoreChoice): Pro
   if (choice.pick) return choice.pick(stores);
   throw new SstoreError('usage', `this account has ${stores.length} stores (${stores.map((s) => s.name).join(', ')}): say which with --store`, {
     reason: 'store_ambiguous',
-    hint: 'or set a default: `sstore profile add NAME ... --store S`',
+    hint: `or set a default: \`${setDefaultStore(choice)}\``,
   });
+}
+
+function setDefaultStore(choice: StoreChoice): string {
+  return `sstore profile set ${choice.profile ?? 'NAME'} --store S`;
 }
 
 /** The secret with exactly this name, or undefined. */
