@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { dataDir } from '../../../config/paths.ts';
+import { LOCAL_ACCOUNT_ID } from '../../../http/in-process.ts';
 import { SstoreError } from '../../../errors.ts';
 import { LIMIT_PRESETS, limitsFor } from '../../../engine/limits.ts';
 import type { Limits } from '../../../engine/types.ts';
@@ -65,6 +66,7 @@ Examples:
         host: options.host,
         port: options.port,
         limits: limitsFor(options.limits, overrides),
+        account: LOCAL_ACCOUNT_ID,
         ...(options.rootToken !== undefined && { rootToken: options.rootToken }),
         out: io.out,
         err: io.err,
