@@ -11,9 +11,9 @@ export function registerCompletion(program: Command): void {
       'after',
       `
 Examples:
-  $ source <(sstore completion bash)                               # in ~/.bashrc
-  $ sstore completion zsh > "\${fpath[1]}/_sstore"                  # then start a new zsh
-  $ sstore completion fish > ~/.config/fish/completions/sstore.fish`,
+  $ echo 'source <(sstore completion bash)' >> ~/.bashrc
+  $ mkdir -p ~/.zfunc && sstore completion zsh > ~/.zfunc/_sstore     # ~/.zfunc on $fpath, before compinit
+  $ mkdir -p ~/.config/fish/completions && sstore completion fish > ~/.config/fish/completions/sstore.fish`,
     )
     .action((shell: Shell) => {
       process.stdout.write(completionScript(shell, program));
