@@ -72,7 +72,7 @@ export function registerSecretsList(secrets: Command): void {
           ...(scopes ? [{ head: 'SCOPES' }] : []),
           { head: 'COMMENT' },
           { head: 'MODIFIED', style: 'dim' },
-          { head: 'ID', style: 'dim' },
+          { head: 'ID', style: 'dim', whole: true },
         ],
         rows.map(({ store, secret }) => [
           secret.name,
