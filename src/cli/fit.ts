@@ -60,8 +60,8 @@ function shellPieces(command: string): string[] {
 
 /**
  * One example for help (`  $ command  # comment`) in lines of at most `width` columns that still paste into a shell:
- * a comment that does not fit goes on a line of its own above the command, and a command that does not fit continues
- * on indented lines after a ` \`.
+ * the padding before a comment shrinks to two spaces, a comment that still does not fit goes on a line of its own
+ * above the command, and a command that does not fit continues on indented lines after a ` \`.
  */
 export function exampleLines(example: string, width: number): string[] {
   const whole = `  $ ${example}`;
@@ -69,6 +69,9 @@ export function exampleLines(example: string, width: number): string[] {
   const hash = example.search(/\s+# /);
   const command = (hash >= 0 ? example.slice(0, hash) : example).trimEnd();
   const comment = hash >= 0 ? example.slice(hash).trim() : undefined;
+  // First, the comment closer to its command (the spaces that align comments are the cheapest to give up).
+  const closer = comment ? `  $ ${command}  ${comment}` : whole;
+  if (closer.length <= width) return [closer];
   const lines = comment ? wrapWords(comment.slice(2), width, '  # ') : [];
   let line = '  $';
   for (const piece of shellPieces(command)) {

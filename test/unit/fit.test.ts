@@ -17,6 +17,7 @@ test('wrapWords: lines of at most the width, words kept whole', () => {
 
 test('exampleLines: a short example is one line; a long one moves its comment up and continues with a backslash', () => {
   assert.deepEqual(exampleLines('sstore secrets list', 80), ['  $ sstore secrets list']);
+  assert.deepEqual(exampleLines('sstore secrets list                  # every page', 40), ['  $ sstore secrets list  # every page']);
   const lines = exampleLines('printf %s "$TOKEN" | sstore secrets put API_TOKEN    # from stdin (one trailing newline is dropped)', 60);
   assert.deepEqual(lines, ['  # from stdin (one trailing newline is dropped)', '  $ printf %s "$TOKEN" | sstore secrets put API_TOKEN']);
   const long = exampleLines('sstore profile add prod --account 0123456789abcdef0123456789abcdef --store "my main store"', 50);
