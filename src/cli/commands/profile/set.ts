@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
+import { completeWith } from '../../../completion/kinds.ts';
 import { contextFor, examples } from '../../context.ts';
 
 interface SetOptions {
@@ -12,7 +13,7 @@ export function registerProfileSet(profile: Command): void {
   const set = profile
     .command('set')
     .description('Change fields of a profile, keeping the rest (on the built-in local profile: its default store)')
-    .argument('<name>', 'a profile, or local')
+    .addArgument(completeWith(new Argument('<name>', 'a profile, or local'), 'profile'))
     .option('--url <url>', 'API root (a new URL removes the stored token: log in again)')
     .option('--account <id>', 'Cloudflare account, SGP account or Neostore tenant')
     .option('--store <store>', 'default store, name or id (cloudflare profiles and local)')
