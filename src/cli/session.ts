@@ -105,7 +105,7 @@ export async function selectStore(ctx: Context, session: Session, flag: string |
   return resolveStore(session.provider, {
     ref,
     from: flag !== undefined ? 'flag' : ref === undefined ? undefined : fromEnv ? 'SSTORE_STORE' : 'profile',
-    profile: profile.name,
+    ...(profile.selectedBy !== 'environment' && { profile: profile.name }),
     createDefault: session.local,
     ...(ctx.io.canPrompt && {
       pick: async (stores: Store[]) => {

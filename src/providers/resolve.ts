@@ -11,7 +11,7 @@ export interface StoreChoice {
   ref: string | undefined;
   /** Where `ref` came from, for messages. */
   from: 'flag' | 'SSTORE_STORE' | 'profile' | undefined;
-  /** The profile in use, for hints that say how to set its default store. */
+  /** The profile in use, for hints that say how to set its default store; none for one built from the environment. */
   profile?: string;
   /** The embedded store creates `default` the first time it is used. */
   createDefault: boolean;
@@ -54,7 +54,7 @@ export async function resolveStore(provider: Provider, choice: StoreChoice): Pro
 }
 
 function setDefaultStore(choice: StoreChoice): string {
-  return `sstore profile set ${choice.profile ?? 'NAME'} --store S`;
+  return choice.profile === undefined ? 'export SSTORE_STORE=S' : `sstore profile set ${choice.profile} --store S`;
 }
 
 /** The secret with exactly this name, or undefined. */

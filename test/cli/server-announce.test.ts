@@ -27,6 +27,12 @@ test('the export line `server start` prints works as printed in a fresh shell', 
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'FROM_EXPORT\n');
   assert.match(r.stderr, /created secret FROM_EXPORT in store main/);
+  // A profile built from the environment is set with the environment: the hint says so, not `profile set env`.
+  const two = await shell(`${line} && $SSTORE stores create second && $SSTORE secrets list`, env);
+  assert.equal(two.code, 2);
+  assert.match(two.stderr, /\nhint: or set a default: `export SSTORE_STORE=S`\n$/);
+  const chosen = await shell(`${line} && SSTORE_STORE=main $SSTORE secrets list -q`, env);
+  assert.equal(chosen.stdout, 'FROM_EXPORT\n', chosen.stderr);
 });
 
 test('a later start prints the same line without a token, and the URL to use', async () => {
