@@ -40,6 +40,7 @@ const NO_JSON: Record<string, string> = {
   'profile rm': 'it prints no data',
   completion: 'it prints a shell script',
   'server start': 'it prints a server log',
+  'server token revoke': 'it prints no data',
 };
 
 function path(command: Command): string[] {
