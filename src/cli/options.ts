@@ -21,10 +21,3 @@ export function commaList(raw: string, previous: string[] = []): string[] {
   const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
   return [...new Set([...previous, ...items])];
 }
-
-export function oneOf<T extends string>(allowed: readonly T[]) {
-  return (raw: string): T => {
-    if (!(allowed as readonly string[]).includes(raw)) throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}`);
-    return raw as T;
-  };
-}

@@ -1,3 +1,4 @@
+import { fitWidths, terminalWidth } from './fit.ts';
 import type { IO } from './io.ts';
 
 /** Machine output: only JSON on stdout, pretty on a terminal, compact when piped. */
@@ -9,17 +10,33 @@ export interface Column {
   head: string;
   /** How a cell looks on a colour terminal. */
   style?: 'name' | 'dim' | 'plain';
+  /** Never cut to fit the terminal (ids: a cut one cannot be copied). */
+  whole?: boolean;
 }
 
-/** A table for people (cli-table3 and chalk, loaded only when a table is printed). */
+/** The space after each column. */
+const GAP = 2;
+/** A column is never truncated below its heading, nor below this many characters. */
+const MIN_CELL = 6;
+
+/**
+ * A table for people (cli-table3 and chalk, loaded only when a table is printed). On a terminal it fits the width:
+ * the widest columns are cut short with `…` (`--json`, a pipe or a wider terminal shows every value whole).
+ */
 export async function printTable(io: IO, heads: (Column | string)[], rows: string[][]): Promise<void> {
   const columns = heads.map((c): Column => (typeof c === 'string' ? { head: c } : c));
   const [{ default: Table }, { Chalk }] = await Promise.all([import('cli-table3'), import('chalk')]);
+  const width = terminalWidth(io.stdout);
+  const natural = columns.map((c, i) => Math.max(c.head.length, ...rows.map((row) => [...(row[i] ?? '')].length)) + GAP);
+  // The last column's gap is trimmed off each line, so it does not count against the width.
+  const minimum = columns.map((c, i) => (c.whole ? natural[i]! : Math.min(Math.max(c.head.length, MIN_CELL), natural[i]! - GAP) + GAP));
+  const widths = width === undefined ? undefined : fitWidths(natural, minimum, width + GAP);
   const chalk = new Chalk({ level: io.color ? 1 : 0 });
   const paint = (style: Column['style'], text: string) => (style === 'name' ? chalk.cyan(text) : style === 'dim' ? chalk.dim(text) : text);
   const table = new Table({
     head: columns.map((c) => chalk.bold(c.head)),
-    style: { head: [], border: io.color ? ['grey'] : [], compact: true, 'padding-left': 0, 'padding-right': 2 },
+    ...(widths && { colWidths: widths, truncate: '…' }),
+    style: { head: [], border: io.color ? ['grey'] : [], compact: true, 'padding-left': 0, 'padding-right': GAP },
     chars: {
       top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
       left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',

@@ -94,12 +94,18 @@ export async function withSession<T>(ctx: Context, work: (session: Session) => P
   }
 }
 
-/** `--store`, else the profile's store, else the only store, else a prompt on a terminal or an error naming --store. */
+/**
+ * `--store`, else the profile's store (SSTORE_STORE replaces it), else the only store, else a prompt on a terminal or
+ * an error naming --store.
+ */
 export async function selectStore(ctx: Context, session: Session, flag: string | undefined): Promise<Store> {
-  const ref = flag ?? session.profile.store;
+  const { profile } = session;
+  const ref = flag ?? profile.store;
+  const fromEnv = profile.overridden.some((field) => field.startsWith('store '));
   return resolveStore(session.provider, {
     ref,
-    from: flag !== undefined ? 'flag' : ref !== undefined ? 'profile' : undefined,
+    from: flag !== undefined ? 'flag' : ref === undefined ? undefined : fromEnv ? 'SSTORE_STORE' : 'profile',
+    ...(profile.selectedBy !== 'environment' && { profile: profile.name }),
     createDefault: session.local,
     ...(ctx.io.canPrompt && {
       pick: async (stores: Store[]) => {

@@ -39,9 +39,15 @@ export function addWindowOptions(command: Command): Command {
     .addOption(new Option('--expires-on <time>', 'neostore: readable until this time (ISO 8601, or +N[s|m|h|d|w] from now)').argParser((raw: string) => parseInstant(raw)));
 }
 
-/** The window the flags give, or undefined when neither was given. An empty window is refused. */
-export function windowOf(flags: WindowFlags): ValidityWindow | undefined {
+/**
+ * The window the flags give, or undefined when neither was given. A window in which the secret could never be read
+ * (empty, or over already) is refused before any request.
+ */
+export function windowOf(flags: WindowFlags, now = Date.now()): ValidityWindow | undefined {
   if (flags.notBefore === undefined && flags.expiresOn === undefined) return undefined;
+  if (flags.expiresOn !== undefined && Date.parse(flags.expiresOn) <= now) {
+    throw new SstoreError('usage', `--expires-on is in the past (${flags.expiresOn}): the secret could never be read`, { reason: 'window_past' });
+  }
   if (flags.notBefore !== undefined && flags.expiresOn !== undefined && Date.parse(flags.expiresOn) <= Date.parse(flags.notBefore)) {
     throw new SstoreError('usage', '--expires-on must be later than --not-before', { reason: 'window_empty' });
   }

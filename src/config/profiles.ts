@@ -18,7 +18,8 @@ import { configDir } from './paths.ts';
  *      cloudflare; two providers' variables at once is a usage error
  *   5. `local`, the embedded store
  * Then, for any profile that is not in-process: SSTORE_API_URL replaces its URL, and the account variable of its own
- * provider (never another's) replaces its account.
+ * provider (never another's) replaces its account. SSTORE_STORE replaces the default store of any profile whose
+ * provider has stores, `local` included (an SGP account or a Neostore tenant is its one implicit store).
  */
 export type { ProviderName };
 
@@ -54,9 +55,15 @@ interface StoredProfile {
   local?: boolean;
 }
 
+/** The built-in `local` profile is not in `profiles`; only its default store can be set. */
+interface StoredLocal {
+  store?: string;
+}
+
 interface ConfigFile {
   active?: string;
   profiles?: Record<string, StoredProfile>;
+  local?: StoredLocal;
 }
 
 export function configFile(env: NodeJS.ProcessEnv): string {
@@ -88,8 +95,8 @@ async function readConfig(env: NodeJS.ProcessEnv): Promise<ConfigFile> {
   return parseConfig(text, file);
 }
 
-export function localProfile(): Profile {
-  return { name: LOCAL_PROFILE, provider: 'cloudflare', local: true, url: undefined, account: undefined, store: undefined };
+export function localProfile(config: ConfigFile = {}): Profile {
+  return { name: LOCAL_PROFILE, provider: 'cloudflare', local: true, url: undefined, account: undefined, store: config.local?.store };
 }
 
 function fromStored(name: string, stored: StoredProfile): Profile {
@@ -112,13 +119,14 @@ function environmentProvider(env: NodeJS.ProcessEnv): ProviderName | undefined {
 export async function listProfiles(env: NodeJS.ProcessEnv): Promise<{ profiles: Profile[]; active: string }> {
   const config = await readConfig(env);
   const stored = Object.entries(config.profiles ?? {}).map(([name, p]) => fromStored(name, p));
-  return { profiles: [localProfile(), ...stored.sort((a, b) => a.name.localeCompare(b.name))], active: config.active ?? LOCAL_PROFILE };
+  return { profiles: [localProfile(config), ...stored.sort((a, b) => a.name.localeCompare(b.name))], active: config.active ?? LOCAL_PROFILE };
 }
 
 /** `from` names where the name came from when it was not typed on this command line (SSTORE_PROFILE, the active profile). */
 export async function getProfile(env: NodeJS.ProcessEnv, name: string, from?: string): Promise<Profile> {
-  if (name === LOCAL_PROFILE) return localProfile();
-  const stored = (await readConfig(env)).profiles?.[name];
+  const config = await readConfig(env);
+  if (name === LOCAL_PROFILE) return localProfile(config);
+  const stored = config.profiles?.[name];
   if (!stored) {
     throw new SstoreError('usage', `no profile named "${name}"${from ? ` (from ${from})` : ''}`, { reason: 'profile_not_found', hint: 'list them with `sstore profile list`' });
   }
@@ -140,11 +148,19 @@ export async function resolveProfile(env: NodeJS.ProcessEnv, flag: string | unde
     selectedBy = 'active';
   } else {
     const provider = environmentProvider(env);
-    if (!provider) return { ...localProfile(), selectedBy: 'default', overridden: [] };
-    profile = { name: ENV_PROFILE, provider, local: false, url: descriptorOf(provider).defaultUrl, account: undefined, store: undefined };
-    selectedBy = 'environment';
+    if (provider) {
+      profile = { name: ENV_PROFILE, provider, local: false, url: descriptorOf(provider).defaultUrl, account: undefined, store: undefined };
+      selectedBy = 'environment';
+    } else {
+      profile = localProfile(config);
+      selectedBy = 'default';
+    }
   }
   const overridden: string[] = [];
+  if (env.SSTORE_STORE && descriptorOf(profile.provider).capabilities.nativeStores) {
+    profile = { ...profile, store: env.SSTORE_STORE };
+    overridden.push('store (SSTORE_STORE)');
+  }
   if (!profile.local) {
     if (env.SSTORE_API_URL) {
       profile = { ...profile, url: env.SSTORE_API_URL };
@@ -167,7 +183,10 @@ export function checkProfileName(name: string): void {
     throw new SstoreError('usage', `invalid profile name "${name}": use letters, digits, "_" and "-" (up to 64)`, { reason: 'profile_name_invalid' });
   }
   if (name === LOCAL_PROFILE || name === ENV_PROFILE) {
-    throw new SstoreError('usage', `"${name}" is a built-in profile name`, { reason: 'profile_name_reserved' });
+    throw new SstoreError('usage', `"${name}" is a built-in profile name`, {
+      reason: 'profile_name_reserved',
+      ...(name === LOCAL_PROFILE && { hint: 'to give it a default store: `sstore profile set local --store S`' }),
+    });
   }
 }
 
@@ -186,6 +205,36 @@ export async function saveProfile(env: NodeJS.ProcessEnv, profile: Profile & { a
   };
   conf.set(key, stored);
   return existed;
+}
+
+/** What `profile set` changes: a field given is replaced, `null` clears it, a field absent is kept. */
+export interface ProfileChanges {
+  url?: string;
+  account?: string;
+  store?: string | null;
+}
+
+/** Changes some fields of a saved profile (or the default store of `local`) and returns the profile as saved. */
+export async function updateProfile(env: NodeJS.ProcessEnv, name: string, changes: ProfileChanges): Promise<Profile> {
+  const current = await getProfile(env, name);
+  const conf = await openConf(env);
+  if (name === LOCAL_PROFILE) {
+    if (changes.url !== undefined || changes.account !== undefined) {
+      throw new SstoreError('usage', 'the local profile is built in: only its default store can be set', { reason: 'profile_builtin' });
+    }
+    if (changes.store === null) conf.delete('local.store');
+    else if (changes.store !== undefined) conf.set('local.store', changes.store);
+    return getProfile(env, name);
+  }
+  if (current.local && changes.url !== undefined) {
+    throw new SstoreError('usage', `profile "${name}" runs in-process: it has no URL`, { reason: 'url_local' });
+  }
+  const key = `profiles.${name}` as const;
+  if (changes.url !== undefined) conf.set(`${key}.url`, changes.url);
+  if (changes.account !== undefined) conf.set(`${key}.account`, changes.account);
+  if (changes.store === null) conf.delete(`${key}.store`);
+  else if (changes.store !== undefined) conf.set(`${key}.store`, changes.store);
+  return getProfile(env, name);
 }
 
 export async function removeProfile(env: NodeJS.ProcessEnv, name: string): Promise<void> {

@@ -7,10 +7,12 @@ import type { Provider, Secret, Store } from './provider.ts';
 const ID = /^[0-9a-f]{32}$/;
 
 export interface StoreChoice {
-  /** `--store`, else the profile's default store. */
+  /** `--store`, else SSTORE_STORE, else the profile's default store. */
   ref: string | undefined;
   /** Where `ref` came from, for messages. */
-  from: 'flag' | 'profile' | undefined;
+  from: 'flag' | 'SSTORE_STORE' | 'profile' | undefined;
+  /** The profile in use, for hints that say how to set its default store; none for one built from the environment. */
+  profile?: string;
   /** The embedded store creates `default` the first time it is used. */
   createDefault: boolean;
   /** Asks the user to pick one; undefined when nobody can answer. */
@@ -33,9 +35,10 @@ export async function resolveStore(provider: Provider, choice: StoreChoice): Pro
     const found = matchStore(stores, choice.ref);
     if (found) return found;
     const known = stores.length > 0 ? `; stores: ${stores.map((s) => s.name).join(', ')}` : '';
-    throw new SstoreError('not_found', `no store named "${choice.ref}"${choice.from === 'profile' ? " (the profile's default store)" : ''}${known}`, {
+    const source = choice.from === 'profile' ? " (the profile's default store)" : choice.from === 'SSTORE_STORE' ? ' (SSTORE_STORE)' : '';
+    throw new SstoreError('not_found', `no store named "${choice.ref}"${source}${known}`, {
       reason: 'store_not_found',
-      hint: choice.from === 'profile' ? 'change it with `sstore profile add NAME ... --store S`, or pass --store' : 'list them with `sstore stores list`',
+      hint: choice.from === 'profile' ? `change it with \`${setDefaultStore(choice)}\`, or pass --store` : 'list them with `sstore stores list`',
     });
   }
   if (stores.length === 1) return stores[0]!;
@@ -46,8 +49,12 @@ export async function resolveStore(provider: Provider, choice: StoreChoice): Pro
   if (choice.pick) return choice.pick(stores);
   throw new SstoreError('usage', `this account has ${stores.length} stores (${stores.map((s) => s.name).join(', ')}): say which with --store`, {
     reason: 'store_ambiguous',
-    hint: 'or set a default: `sstore profile add NAME ... --store S`',
+    hint: `or set a default: \`${setDefaultStore(choice)}\``,
   });
+}
+
+function setDefaultStore(choice: StoreChoice): string {
+  return choice.profile === undefined ? 'export SSTORE_STORE=S' : `sstore profile set ${choice.profile} --store S`;
 }
 
 /** The secret with exactly this name, or undefined. */
@@ -60,10 +67,11 @@ export async function findSecretByName(provider: Provider, storeId: string, name
   return matches[0];
 }
 
-function notFound(provider: Provider, ref: string, store: Store): SstoreError {
+function notFound(provider: Provider, refs: readonly string[], store: Store): SstoreError {
   // Neostore lists and answers only the keys valid now: a key outside its window looks missing.
-  const window = provider.capabilities.validityWindow ? ', or it is outside its validity window (expired or not yet valid)' : '';
-  return new SstoreError('not_found', `no secret named "${ref}" in store "${store.name}"${window}`, {
+  const window = provider.capabilities.validityWindow ? `, or ${refs.length === 1 ? 'it is' : 'they are'} outside ${refs.length === 1 ? 'its' : 'their'} validity window (expired or not yet valid)` : '';
+  const names = refs.map((ref) => `"${ref}"`).join(', ');
+  return new SstoreError('not_found', `no ${refs.length === 1 ? 'secret' : 'secrets'} named ${names} in store "${store.name}"${window}`, {
     reason: 'secret_not_found',
     hint: `list them with \`sstore secrets list${provider.capabilities.nativeStores ? ` --store ${store.name}` : ''}\``,
   });
@@ -85,26 +93,35 @@ export async function resolveSecret(provider: Provider, store: Store, ref: strin
     }
   }
   const found = await findSecretByName(provider, store.id, ref);
-  if (!found) throw notFound(provider, ref, store);
+  if (!found) throw notFound(provider, [ref], store);
   return found;
 }
 
-/** Several secrets; a few are looked up one by one, many by listing the store once. All must exist. */
+/** Several secrets; a few are looked up one by one, many by listing the store once. All must exist: every missing one is named. */
 export async function resolveSecrets(provider: Provider, store: Store, refs: string[]): Promise<Secret[]> {
   const unique = [...new Set(refs)];
   for (const ref of unique) checkRef(provider, ref);
+  const found: Secret[] = [];
+  const missing: string[] = [];
   if (unique.length <= 5) {
-    const out: Secret[] = [];
-    for (const ref of unique) out.push(await resolveSecret(provider, store, ref));
-    return out;
+    for (const ref of unique) {
+      try {
+        found.push(await resolveSecret(provider, store, ref));
+      } catch (error) {
+        if (!isSstoreError(error) || error.reason !== 'secret_not_found') throw error;
+        missing.push(ref);
+      }
+    }
+  } else {
+    const all = await collect(provider.listSecrets(store.id));
+    for (const ref of unique) {
+      const byId = all.find((s) => s.id === ref);
+      const byName = byId ? [byId] : all.filter((s) => s.name === ref);
+      if (byName.length > 1) throw new SstoreError('usage', `several secrets are named "${ref}"`, { reason: 'ambiguous' });
+      if (byName[0]) found.push(byName[0]);
+      else missing.push(ref);
+    }
   }
-  const all = await collect(provider.listSecrets(store.id));
-  return unique.map((ref) => {
-    const byId = all.find((s) => s.id === ref);
-    if (byId) return byId;
-    const byName = all.filter((s) => s.name === ref);
-    if (byName.length > 1) throw new SstoreError('usage', `several secrets are named "${ref}"`, { reason: 'ambiguous' });
-    if (!byName[0]) throw notFound(provider, ref, store);
-    return byName[0];
-  });
+  if (missing.length > 0) throw notFound(provider, missing, store);
+  return found;
 }

@@ -7,6 +7,7 @@ import { openEngine } from '../engine/open.ts';
 import { SstoreError } from '../errors.ts';
 import type { Limits } from '../engine/types.ts';
 import { createAccessLog } from './access-log.ts';
+import { announce } from './announce.ts';
 import { createApp } from './app.ts';
 import { tokenAuthenticator } from './auth.ts';
 
@@ -22,6 +23,8 @@ export interface StartOptions {
   limits: Limits;
   /** A fixed admin token (`--root-token`, `SSTORE_ROOT_TOKEN`), as `vault server -dev -dev-root-token-id`. */
   rootToken?: string;
+  /** The account id the printed `export` line names (the CLI gives the embedded store's, so both see one account). */
+  account: string;
   env?: NodeJS.ProcessEnv;
   out: (line: string) => void;
   err: (line: string) => void;
@@ -60,17 +63,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       server.listen(options.port, options.host);
     });
     const { port } = server.address() as AddressInfo;
-    const hostForUrl = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
-    const url = `http://${hostForUrl}:${port}`;
     if (!isLoopback(options.host)) {
       options.err(`sstore: warning: listening on ${options.host}, reachable from other machines; tokens and values cross the network unencrypted`);
     }
-    if (newRootToken) {
-      options.out(`root token (shown once, stored hashed): ${newRootToken}`);
-      options.out(`  export SSTORE_API_URL=${url}/client/v4 SSTORE_API_TOKEN=${newRootToken}`);
-    }
-    // Last, so that whoever waits for this line has everything above it.
-    options.out(`sstore server listening on ${url}`);
+    const { url, lines } = announce({ host: options.host, port, newRootToken, account: options.account });
+    // The listening line comes last, so that whoever waits for it has everything above it.
+    for (const line of lines) options.out(line);
     let closing: Promise<void> | undefined;
     return {
       url,

@@ -60,6 +60,8 @@ const CASES: Array<[string, string[]]> = [
   ['sstore export --store other --only E', ['ELSEWHERE']],
   ['sstore import --store mai', ['main']],
   ['sstore --profile l', ['local']],
+  ['sstore profile set l', ['local']],
+  ['sstore profile use ', ['local']],
   ['sstore ex', ['export']],
   ['sstore export --format y', ['yaml']],
 ];

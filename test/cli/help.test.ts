@@ -7,7 +7,7 @@ import { isolatedEnv, ROOT } from '../helpers/env.ts';
 const COMMANDS = [
   'secrets put', 'secrets get', 'secrets list', 'secrets patch', 'secrets dup', 'secrets rm',
   'stores create', 'stores list', 'stores delete', 'quota',
-  'profile add', 'profile list', 'profile use', 'profile show', 'profile rm', 'login', 'logout',
+  'profile add', 'profile set', 'profile list', 'profile use', 'profile show', 'profile rm', 'login', 'logout',
 ];
 
 test('--version prints the package version', async () => {

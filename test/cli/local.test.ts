@@ -155,7 +155,9 @@ test('stores: create, list, ambiguity, delete needs --yes and --force for a non-
   assert.equal((await run(['secrets', 'list', '--store', 'nope'])).code, 3);
   const all = JSON.parse((await run(['secrets', 'list', '--all', '--json'])).stdout) as { name: string }[];
   assert.deepEqual(all.map((s) => s.name), ['X']);
-  assert.equal((await run(['stores', 'delete', 'default'])).code, 2);
+  assert.equal((await run(['stores', 'delete', 'second'])).code, 2, 'an empty store: no terminal to ask on, no --yes');
+  assert.equal((await run(['stores', 'delete', 'default'])).code, 5, 'a non-empty store: said before any question');
+  assert.equal((await run(['stores', 'delete', 'default', '--force'])).code, 2);
   const notEmpty = await run(['stores', 'delete', 'default', '--yes']);
   assert.equal(notEmpty.code, 5);
   assert.match(notEmpty.stderr, /still holds secrets[\s\S]*--force/);

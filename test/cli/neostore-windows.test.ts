@@ -61,9 +61,17 @@ test('an expiresOn a few seconds ahead: readable, then hidden once it passes; a 
   assert.equal((await reveal('soon-gone')).stdout, 'back');
 });
 
-test('ISO times: a window in the past is hidden at once; one around now is readable; patch changes only the window and keeps the value', async () => {
+test('ISO times: a window over already, or empty, is refused before any request; one around now is readable; patch changes only the window and keeps the value', async () => {
   const past = new Date(Date.now() - 3_600_000).toISOString();
-  assert.equal((await run(['secrets', 'put', 'expired', '--expires-on', past], 'old')).code, 0);
+  for (const args of [
+    ['secrets', 'put', 'expired', '--expires-on', past],
+    ['secrets', 'patch', 'expired', '--expires-on', past],
+    ['secrets', 'put', 'empty', '--not-before', '+2d', '--expires-on', '+1d'],
+  ]) {
+    const refused = await run([...args, '--verbose'], 'old');
+    assert.equal(refused.code, 2, args.join(' '));
+    assert.match(refused.stderr, /^error: --expires-on (is in the past \(.*\): the secret could never be read|must be later than --not-before)\n$/, args.join(' '));
+  }
   hidden(await reveal('expired'), 'expired');
 
   const hourAgo = new Date(Date.now() - 3_600_000).toISOString().slice(0, 19);

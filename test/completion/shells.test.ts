@@ -58,6 +58,10 @@ const CASES: Array<[string, string[]]> = [
   ['sstore server start --verb', ['--verbose']],
   ['sstore comp', ['completion']],
   ['sstore completion ', ['bash', 'fish', 'zsh']],
+  // A fixed set of values completes those values, never the folders of the working directory.
+  ['sstore secrets list --direction ', ['asc', 'desc']],
+  ['sstore secrets list --order m', ['modified']],
+  ['sstore profile add p --provider ', ['cloudflare', 'neostore', 'sgp']],
 ];
 
 for (const [shell, complete] of Object.entries(SHELLS)) {

@@ -95,11 +95,13 @@ test('the access log names method, path and status, never a token, a value, a qu
   assert.ok(!cf.server.stdout().includes(value));
 });
 
-test('a non-loopback host prints a warning; loopback does not', async () => {
+test('a non-loopback host prints a warning and a URL that reaches it; loopback does not warn', async () => {
   const env = isolatedEnv({ SSTORE_ROOT_TOKEN: ROOT_TOKEN });
   const open = await startServer({ env, dataDir: tempDir(), args: ['--host', '0.0.0.0'] });
   assert.match(open.stderr(), /warning: listening on 0\.0\.0\.0, reachable from other machines/);
-  assert.match(open.stdout(), /sstore server listening on http:\/\/0\.0\.0\.0:\d+/);
+  assert.match(open.stdout(), /sstore server listening on http:\/\/127\.0\.0\.1:\d+$/m, 'not 0.0.0.0, which is no address to connect to');
+  const quota = await fetch(`${open.api}/accounts/${ACCOUNT}/secrets_store/quota`, { headers: { authorization: `Bearer ${ROOT_TOKEN}` } });
+  assert.equal(quota.status, 200);
   assert.equal(await open.stop(), 0);
   const local = await startServer({ env, dataDir: tempDir() });
   assert.doesNotMatch(local.stderr(), /warning/);

@@ -1,5 +1,6 @@
 import { Argument, type Command } from 'commander';
 import { completionScript, SHELLS, type Shell } from '../../completion/generate.ts';
+import { exampleSection } from '../context.ts';
 
 /** `sstore completion bash|zsh|fish`: prints the completion script (the same files ship in completions/). */
 export function registerCompletion(program: Command): void {
@@ -9,11 +10,11 @@ export function registerCompletion(program: Command): void {
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS))
     .addHelpText(
       'after',
-      `
-Examples:
-  $ source <(sstore completion bash)                               # in ~/.bashrc
-  $ sstore completion zsh > "\${fpath[1]}/_sstore"                  # then start a new zsh
-  $ sstore completion fish > ~/.config/fish/completions/sstore.fish`,
+      exampleSection(
+        "echo 'source <(sstore completion bash)' >> ~/.bashrc",
+        'mkdir -p ~/.zfunc && sstore completion zsh > ~/.zfunc/_sstore     # ~/.zfunc on $fpath, before compinit',
+        'mkdir -p ~/.config/fish/completions && sstore completion fish > ~/.config/fish/completions/sstore.fish',
+      ),
     )
     .action((shell: Shell) => {
       process.stdout.write(completionScript(shell, program));

@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
+import { completeWith } from '../../../completion/kinds.ts';
 import { contextFor, examples } from '../../context.ts';
 
 export function registerProfileRm(profile: Command): void {
-  const rm = profile.command('rm').alias('remove').description('Remove a profile and its stored token').argument('<name>');
+  const rm = profile.command('rm').alias('remove').description('Remove a profile and its stored token').addArgument(completeWith(new Argument('<name>'), 'profile'));
   examples(rm, 'sstore profile rm old');
   rm.action(async (name: string, _options: object, cmd: Command) => {
     const ctx = contextFor(cmd);

@@ -1,11 +1,12 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
+import { completeWith } from '../../../completion/kinds.ts';
 import { contextFor, examples } from '../../context.ts';
 
 export function registerProfileShow(profile: Command): void {
   const show = profile
     .command('show')
     .description('Show a profile (default: the one in effect, with environment overrides) and where its token comes from')
-    .argument('[name]');
+    .addArgument(completeWith(new Argument('[name]'), 'profile'));
   examples(show, 'sstore profile show', 'SSTORE_PROFILE=prod sstore profile show --json', 'sstore profile show dev');
   show.action(async (name: string | undefined, _options: object, cmd: Command) => {
     const ctx = contextFor(cmd);

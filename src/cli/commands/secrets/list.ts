@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { SstoreError } from '../../../errors.ts';
 import { contextFor, examples } from '../../context.ts';
-import { commaList, oneOf } from '../../options.ts';
+import { commaList } from '../../options.ts';
 import type { Direction, Secret, SecretOrder, Store } from '../../../providers/provider.ts';
 
 interface ListOptions {
@@ -20,8 +20,8 @@ export function registerSecretsList(secrets: Command): void {
     .description('List secrets (metadata only, every page)')
     .option('--store <store>', 'store name or id')
     .option('--search <text>', 'only secrets whose name or comment contains this')
-    .addOption(new Option('--order <field>', 'sort by name, comment, created, modified or status').argParser(oneOf(['name', 'comment', 'created', 'modified', 'status'] as const)).default('name'))
-    .addOption(new Option('--direction <dir>', 'asc or desc').argParser(oneOf(['asc', 'desc'] as const)).default('asc'))
+    .addOption(new Option('--order <field>', 'sort by').choices(['name', 'comment', 'created', 'modified', 'status']).default('name'))
+    .addOption(new Option('--direction <dir>', 'sort direction').choices(['asc', 'desc']).default('asc'))
     .option('--scopes <list>', 'only secrets having all these scopes (comma-separated)', commaList)
     .option('--all', 'secrets of every store of the account');
   examples(
@@ -72,7 +72,7 @@ export function registerSecretsList(secrets: Command): void {
           ...(scopes ? [{ head: 'SCOPES' }] : []),
           { head: 'COMMENT' },
           { head: 'MODIFIED', style: 'dim' },
-          { head: 'ID', style: 'dim' },
+          { head: 'ID', style: 'dim', whole: true },
         ],
         rows.map(({ store, secret }) => [
           secret.name,

@@ -21,11 +21,21 @@ export function registerSecretsRm(secrets: Command): void {
     await withSession(ctx, async (session) => {
       const store = await selectStore(ctx, session, options.store);
       const targets = await resolveSecrets(session.provider, store, refs);
-      const names = targets.map((s) => s.name).join(', ');
-      await confirmDestructive(ctx.io, options.yes === true, `Delete ${targets.length === 1 ? 'secret' : `${targets.length} secrets`} ${names} from store ${store.name}?`);
+      const what = described(targets.map((s) => s.name));
+      await confirmDestructive(ctx.io, options.yes === true, `Delete ${what} from store ${store.name}?`);
       await session.provider.deleteSecrets(store.id, targets.map((s) => s.id));
       if (ctx.globals.json) printJson(ctx.io, targets.map((s) => s.raw));
-      say(ctx, `deleted ${targets.length === 1 ? 'secret' : `${targets.length} secrets`} ${names} from store ${store.name}`);
+      say(ctx, `deleted ${what} from store ${store.name}`);
     });
   });
+}
+
+/** How many names a question or a status line spells out; more are counted. */
+const NAMED = 5;
+
+/** `secret A`, `3 secrets A, B, C`, or `250 secrets (A, B, C, D, E and 245 more)`: one line, however many. */
+function described(names: string[]): string {
+  if (names.length === 1) return `secret ${names[0]}`;
+  if (names.length <= NAMED) return `${names.length} secrets ${names.join(', ')}`;
+  return `${names.length} secrets (${names.slice(0, NAMED).join(', ')} and ${names.length - NAMED} more)`;
 }

@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import { dataDir } from '../../../config/paths.ts';
+import { LOCAL_ACCOUNT_ID } from '../../../http/in-process.ts';
 import { SstoreError } from '../../../errors.ts';
 import { LIMIT_PRESETS, limitsFor } from '../../../engine/limits.ts';
 import type { Limits } from '../../../engine/types.ts';
-import { contextFor } from '../../context.ts';
+import { contextFor, exampleSection } from '../../context.ts';
 import { wholeNumber } from '../../options.ts';
 
 interface StartOptions {
@@ -33,12 +34,12 @@ export function registerServerStart(server: Command): void {
     .option('--max-body-bytes <n>', 'largest request body in bytes', wholeNumber(1024, 1024 * 1024 * 1024))
     .addHelpText(
       'after',
-      `
-Examples:
-  $ sstore server start                          # http://127.0.0.1:8787, prints a root token on first start
-  $ sstore server start --port 0 --data ./tmp     # a free port and a throwaway store
-  $ SSTORE_ROOT_TOKEN=dev sstore server start --limits cloudflare
-  $ curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8787/client/v4/accounts/$ACCOUNT/secrets_store/stores`,
+      exampleSection(
+        'sstore server start                          # http://127.0.0.1:8787, prints a root token on first start',
+        'sstore server start --port 0 --data ./tmp     # a free port and a throwaway store',
+        'SSTORE_ROOT_TOKEN=dev sstore server start --limits cloudflare',
+        'curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8787/client/v4/accounts/$ACCOUNT/secrets_store/stores',
+      ),
     )
     .action(async (options: StartOptions, command: Command) => {
       const { io } = contextFor(command);
@@ -65,6 +66,7 @@ Examples:
         host: options.host,
         port: options.port,
         limits: limitsFor(options.limits, overrides),
+        account: LOCAL_ACCOUNT_ID,
         ...(options.rootToken !== undefined && { rootToken: options.rootToken }),
         out: io.out,
         err: io.err,

@@ -4,7 +4,7 @@ import { microsToIso } from '../../../engine/clock.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { PERMISSIONS, type Permission } from '../../../engine/types.ts';
 import { SstoreError } from '../../../errors.ts';
-import { type Context, contextFor } from '../../context.ts';
+import { type Context, contextFor, exampleSection } from '../../context.ts';
 import { commaList } from '../../options.ts';
 import { printJson, printTable } from '../../output.ts';
 
@@ -53,11 +53,14 @@ export function registerServerToken(server: Command): void {
     .option('--account <id>', 'bind the token to one account (or SGP account, or Neostore tenant)')
     .option('--service <name>', 'the calling service this token acts as on /system routes (managed_by)')
     .option('--data <dir>', 'data directory of the server')
-    .addHelpText('after', `
-Examples:
-  $ sstore server token create --name ci --permissions read,write
-  $ sstore server token create --name runner --permissions read,reveal --account 0123abcd --json | jq -r .token
-  $ sstore server token create --name svc --permissions read,write --service my-service`)
+    .addHelpText(
+      'after',
+      exampleSection(
+        'sstore server token create --name ci --permissions read,write',
+        'sstore server token create --name runner --permissions read,reveal --account 0123abcd --json | jq -r .token',
+        'sstore server token create --name svc --permissions read,write --service my-service',
+      ),
+    )
     .action(async (options: { name: string; permissions: string[]; account?: string; service?: string; data?: string }, command: Command) => {
       const ctx = contextFor(command);
       const permissions = parsePermissions(options.permissions);

@@ -23,17 +23,28 @@ export function registerStoresDelete(stores: Command): void {
     await withSession(ctx, async ({ provider }) => {
       requireSupport(provider, { stores: 'stores delete' });
       const store = await resolveStore(provider, { ref, from: 'flag', createDefault: false });
-      await confirmDestructive(ctx.io, options.yes === true, `Delete store ${store.name}${options.force ? ' and every secret in it' : ''}?`);
+      // Said before asking: a "yes" to a deletion that cannot happen would be a question for nothing.
+      let held = 0;
+      for await (const _secret of provider.listSecrets(store.id)) {
+        held++;
+        if (!options.force) break;
+      }
+      if (held > 0 && !options.force) throw notEmpty(store.name);
+      const what = held === 0 ? '(it is empty)' : `and the ${held === 1 ? 'secret' : `${held} secrets`} in it`;
+      await confirmDestructive(ctx.io, options.yes === true, `Delete store ${store.name} ${what}?`);
       try {
         await provider.deleteStore(store.id, { force: options.force === true });
       } catch (error) {
-        if (error instanceof SstoreError && error.kind === 'conflict' && !options.force) {
-          throw new SstoreError('conflict', `store ${store.name} still holds secrets; nothing was deleted`, { reason: 'store_not_empty', hint: 'pass --force to delete it with its secrets' });
-        }
+        // A secret written since the check above.
+        if (error instanceof SstoreError && error.kind === 'conflict' && !options.force) throw notEmpty(store.name);
         throw error;
       }
       if (ctx.globals.json) printJson(ctx.io, store.raw);
       say(ctx, `deleted store ${store.name}`);
     });
   });
+}
+
+function notEmpty(store: string): SstoreError {
+  return new SstoreError('conflict', `store ${store} still holds secrets; nothing was deleted`, { reason: 'store_not_empty', hint: 'pass --force to delete it with its secrets' });
 }

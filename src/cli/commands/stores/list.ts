@@ -17,7 +17,7 @@ export function registerStoresList(stores: Command): void {
       if (all.length === 0) return ctx.io.err('no stores yet: create one with `sstore stores create NAME`');
       await out.printTable(
         ctx.io,
-        [{ head: 'NAME', style: 'name' }, { head: 'ID', style: 'dim' }, { head: 'CREATED', style: 'dim' }, { head: 'MODIFIED', style: 'dim' }],
+        [{ head: 'NAME', style: 'name' }, { head: 'ID', style: 'dim', whole: true }, { head: 'CREATED', style: 'dim' }, { head: 'MODIFIED', style: 'dim' }],
         all.map((s) => [s.name, s.id, out.when(ctx.io, s.created), out.when(ctx.io, s.modified)]),
       );
     });
