@@ -20,7 +20,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for var in $(env | grep -oE '^(SSTORE_[A-Z_]+|CLOUDFLARE_[A-Z_]+|XDG_[A-Z_]+|DBUS_SESSION_BUS_ADDRESS)=' | tr -d =); do unset "$var"; done
+# As a person at a terminal: no CI variable (under CI sstore never prompts), no inherited sstore settings.
+for var in $(env | grep -oE '^(SSTORE_[A-Z_]+|CLOUDFLARE_[A-Z_]+|XDG_[A-Z_]+|DBUS_SESSION_BUS_ADDRESS|CI|FORCE_COLOR)=' | tr -d =); do unset "$var"; done
 export HOME="$work/home" SSTORE_NO_KEYCHAIN=1 NO_COLOR=1
 mkdir -p "$HOME" "$work/elsewhere"
 cd "$work/elsewhere"
