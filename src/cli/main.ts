@@ -96,4 +96,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await main(process.argv);
+// No top-level await: the single executable's entry is CommonJS (scripts/sea.mjs).
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});
