@@ -16,6 +16,7 @@ import type {
 } from '../types.ts';
 import { MetadataCache } from './metadata-cache.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { diskFullError, isDiskFull } from './sqlite-errors.ts';
 import type { AccountScope, NewSecretRow, SecretPatch, Storage } from './storage.ts';
 
 type Row = Record<string, SQLInputValue>;
@@ -87,7 +88,7 @@ function migrate(db: DatabaseSync): void {
       }
       db.exec('COMMIT');
     } catch (error) {
-      db.exec('ROLLBACK');
+      if (db.isTransaction) db.exec('ROLLBACK');
       throw error;
     }
   }
@@ -223,9 +224,15 @@ class SqliteStorage implements Storage {
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
+      // SQLite may have rolled back already (a full disk does): a second ROLLBACK would replace the real error.
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw this.classify(error);
     }
+  }
+
+  /** A full disk named as such; any other error as it is. */
+  private classify(error: unknown): unknown {
+    return isDiskFull(error) ? diskFullError(this.location, error) : error;
   }
 
   revalidate(): void {
@@ -266,6 +273,7 @@ class SqliteStorage implements Storage {
       this.dropCaches();
     } catch (error) {
       if (error instanceof SstoreError) throw error;
+      if (isDiskFull(error)) throw diskFullError(this.location, error);
       throw new SstoreError('internal', `cannot migrate database ${this.location}: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -276,7 +284,9 @@ class SqliteStorage implements Storage {
   }
 
   async setMeta(key: string, value: Uint8Array): Promise<void> {
-    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.transaction(() => {
+      this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    });
   }
 
   async listStores(query: StoreQuery): Promise<Page<StoreRecord>> {
@@ -677,8 +687,7 @@ class SqliteStorage implements Storage {
 
   async deleteToken(idOrName: string): Promise<boolean> {
     this.dropCaches();
-    const { changes } = this.stmt('DELETE FROM tokens WHERE id = ? OR name = ?').run(idOrName, idOrName);
-    return Number(changes) > 0;
+    return this.transaction(() => Number(this.stmt('DELETE FROM tokens WHERE id = ? OR name = ?').run(idOrName, idOrName).changes) > 0);
   }
 
   async close(): Promise<void> {
