@@ -40,16 +40,21 @@ const BUSY_TIMEOUT_MS = 10_000;
  * the busy timeout instead of failing half-way. The schema is not migrated here: the engine checks the master key
  * first (`migrate()`), so a wrong key never changes the file.
  */
-export async function openSqliteStorage(path: string): Promise<Storage> {
+export async function openSqliteStorage(path: string, options: { readOnly?: boolean } = {}): Promise<Storage> {
   // Imported here, not at the top: node:sqlite prints an ExperimentalWarning on Node 22 at import time, and the
   // launcher filters that warning before this runs; it also keeps start-up free of it for commands without a store.
   const { DatabaseSync } = await import('node:sqlite');
   const isNew = !existsSync(path);
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(path);
+    db = new DatabaseSync(path, { readOnly: options.readOnly ?? false });
   } catch (error) {
     throw new SstoreError('internal', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  if (options.readOnly) {
+    // A read-only connection never checkpoints the WAL into the file when it closes: the key is proven on one.
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return new SqliteStorage(db, path);
   }
   if (isNew) chmodSync(path, 0o600);
   try {
@@ -281,6 +286,10 @@ class SqliteStorage implements Storage {
   async getMeta(key: string): Promise<Uint8Array | undefined> {
     const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
     return row ? (row.value as Uint8Array) : undefined;
+  }
+
+  async hasSecrets(): Promise<boolean> {
+    return this.stmt('SELECT 1 FROM secrets LIMIT 1').get() !== undefined;
   }
 
   async setMeta(key: string, value: Uint8Array): Promise<void> {
