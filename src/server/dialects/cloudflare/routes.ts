@@ -239,6 +239,17 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
     return c.json(success({ secrets: { quota, usage } }));
   });
 
+  // What wrangler calls after any authentication error (`whoami`): Cloudflare's answer for a valid token, and a 401
+  // for any other (see docs/api-compatibility.md).
+  app.get('/client/v4/user/tokens/verify', (c) =>
+    andThen(cloudflarePrincipal(c, deps), (principal) =>
+      c.json({
+        ...success({ id: principal.id, status: 'active' }),
+        messages: [{ code: 10000, message: 'This API Token is valid and active', type: null }],
+      }),
+    ),
+  );
+
   storeRoutes('/client/v4/accounts/:account/secrets_store', accountDoor, false);
   storeRoutes('/client/v4/system/accounts/:account', systemDoor, true);
 }
