@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SstoreError } from '../errors.ts';
 import type { ProviderName } from '../provider-names.ts';
@@ -64,7 +64,11 @@ export function configFile(env: NodeJS.ProcessEnv): string {
 
 async function openConf(env: NodeJS.ProcessEnv) {
   const { default: Conf } = await import('conf');
-  return new Conf<ConfigFile>({ cwd: configDir(env), configName: 'config', projectSuffix: '', clearInvalidConfig: false });
+  // 0700 and 0600 whatever the umask: another user who could edit config.json could point a profile at their own URL
+  // and receive its token. chmod, because mkdir's mode is reduced by the umask.
+  const dir = configDir(env);
+  if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700);
+  return new Conf<ConfigFile>({ cwd: dir, configName: 'config', projectSuffix: '', clearInvalidConfig: false, configFileMode: 0o600 });
 }
 
 async function readConfig(env: NodeJS.ProcessEnv): Promise<ConfigFile> {
