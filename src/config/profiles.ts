@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SstoreError } from '../errors.ts';
 import type { ProviderName } from '../provider-names.ts';
@@ -74,7 +74,11 @@ async function openConf(env: NodeJS.ProcessEnv) {
   // Checked first: conf would otherwise throw its own multi-line error on a damaged file.
   await readConfig(env);
   const { default: Conf } = await import('conf');
-  return new Conf<ConfigFile>({ cwd: configDir(env), configName: 'config', projectSuffix: '', clearInvalidConfig: false });
+  // 0700 and 0600 whatever the umask: another user who could edit config.json could point a profile at their own URL
+  // and receive its token. chmod, because mkdir's mode is reduced by the umask.
+  const dir = configDir(env);
+  if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700);
+  return new Conf<ConfigFile>({ cwd: dir, configName: 'config', projectSuffix: '', clearInvalidConfig: false, configFileMode: 0o600 });
 }
 
 /** The profiles file, checked; no file is no profiles. A file (or folder) that cannot be read is an error, never `local`. */

@@ -3,10 +3,14 @@ import { SstoreError } from '../errors.ts';
 
 /**
  * Values at rest: AES-256-GCM, a random 96-bit nonce per encryption, and additional authenticated data that binds the
- * ciphertext to its store and secret ids, so a ciphertext copied onto another row fails to decrypt instead of leaking.
- * Layout of a sealed value: version (1 byte) | nonce (12) | tag (16) | ciphertext.
+ * ciphertext to its store id, secret id and name, so a ciphertext copied onto another row, or two rows whose names
+ * were swapped, fail to decrypt instead of handing out the wrong value.
+ * Layout of a sealed value: version (1 byte) | nonce (12) | tag (16) | ciphertext. The version says which AAD the
+ * value was sealed with: 1, store and secret ids (before 0.2); 2, the name too. Version 1 values still open, and
+ * become version 2 when their value is next written.
  */
-const VERSION = 1;
+const VERSION = 2;
+const READABLE_VERSIONS = new Set([1, 2]);
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 export const MASTER_KEY_BYTES = 32;
@@ -16,8 +20,18 @@ export interface Cipher {
   open(sealed: Uint8Array, aad: string): Buffer;
 }
 
-export function secretAad(storeId: string, secretId: string): string {
-  return `sstore/v1/${storeId}/${secretId}`;
+/**
+ * What a secret's value is bound to. The name belongs in it: clients find values by name (Neostore reads by key,
+ * `sstore run` injects by name), no API renames a secret, and without it swapping two rows' names would swap their
+ * values unnoticed. Ids are fixed-length hex, so the name, last, cannot blur the boundaries.
+ */
+export function secretAad(storeId: string, secretId: string, name: string, version = VERSION): string {
+  return version === 1 ? `sstore/v1/${storeId}/${secretId}` : `sstore/v2/${storeId}/${secretId}/${name}`;
+}
+
+/** The layout version a sealed value was written with (0 when it has none). */
+export function sealedVersion(sealed: Uint8Array): number {
+  return sealed[0] ?? 0;
 }
 
 export function createCipher(masterKey: Uint8Array): Cipher {
@@ -35,7 +49,7 @@ export function createCipher(masterKey: Uint8Array): Cipher {
     },
     open(sealed, aad) {
       const data = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
-      if (data.length < 1 + NONCE_BYTES + TAG_BYTES || data[0] !== VERSION) {
+      if (data.length < 1 + NONCE_BYTES + TAG_BYTES || !READABLE_VERSIONS.has(data[0]!)) {
         throw new SstoreError('internal', 'stored value is corrupt (unknown format)', { reason: 'decrypt_failed' });
       }
       const nonce = data.subarray(1, 1 + NONCE_BYTES);

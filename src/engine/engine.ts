@@ -2,7 +2,7 @@ import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SstoreError } from '../errors.ts';
 import { andThen, type Awaitable } from './awaitable.ts';
 import { nowMicros } from './clock.ts';
-import { type Cipher, secretAad } from './crypto.ts';
+import { type Cipher, secretAad, sealedVersion } from './crypto.ts';
 import { newId } from './ids.ts';
 import type { Storage } from './storage/storage.ts';
 import type {
@@ -165,7 +165,7 @@ export class Engine {
         createdBy: actor,
         updatedBy: actor,
       };
-      return { record, sealed: this.cipher.seal(bytes, secretAad(store.id, record.id)) };
+      return { record, sealed: this.cipher.seal(bytes, secretAad(store.id, record.id, record.name)) };
     });
     await this.storage.insertSecrets(rows, store, this.limits.maxSecretsPerAccount);
     return rows.map((row) => row.record);
@@ -174,7 +174,12 @@ export class Engine {
   async patchSecret(store: StoreRecord, secretId: string, changes: SecretChanges, actor: string | null = null): Promise<SecretRecord> {
     // Nothing to change is not a change: the secret comes back as it is, `modified` untouched.
     if (Object.values(changes).every((change) => change === undefined)) return this.getSecret(store, secretId);
-    const sealed = changes.value === undefined ? undefined : this.cipher.seal(this.checkValue(changes.value), secretAad(store.id, secretId));
+    let sealed: Uint8Array | undefined;
+    if (changes.value !== undefined) {
+      const bytes = this.checkValue(changes.value);
+      const { name } = await this.getSecret(store, secretId);
+      sealed = this.cipher.seal(bytes, secretAad(store.id, secretId, name));
+    }
     return this.storage.updateSecret(store.id, secretId, {
       ...(changes.comment !== undefined && { comment: changes.comment }),
       ...(changes.scopes !== undefined && { scopes: changes.scopes }),
@@ -227,9 +232,10 @@ export class Engine {
   }
 
   async revealSecret(store: StoreRecord, secretId: string): Promise<Buffer> {
+    const { name } = await this.getSecret(store, secretId);
     const sealed = await this.storage.getSealedValue(store.id, secretId);
     if (!sealed) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
-    return this.cipher.open(sealed, secretAad(store.id, secretId));
+    return this.cipher.open(sealed, secretAad(store.id, secretId, name, sealedVersion(sealed)));
   }
 
   async usage(namespace: Namespace, accountId: string): Promise<{ usage: number; quota: number }> {

@@ -1,4 +1,5 @@
-import { openSync, closeSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SstoreError } from '../errors.ts';
@@ -30,6 +31,8 @@ export interface OpenEngineOptions {
   onKeyCreated?: (key: MasterKey) => void;
   /** false: open an existing store only, never create one (read-only commands). Default true. */
   create?: boolean;
+  /** A line for the user while opening waits on another process (default: stderr). */
+  onWait?: (line: string) => void;
 }
 
 /** Opens (or creates) the embedded store in a data directory and checks its master key before anything else. */
@@ -38,12 +41,17 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   const keychain = options.keychain ?? openKeychain(env);
   prepareDataDir(options.dataDir, DATABASE_FILE_NAME, { create: options.create !== false });
   const dbPath = join(options.dataDir, DATABASE_FILE_NAME);
+  const where: KeyLocation = { dataDir: options.dataDir, dbPath, env, keychain };
+  // An existing database proves its key on a read-only connection, before anything (a migration, or the WAL
+  // checkpoint a read-write connection makes when it closes) may write to it.
+  let cipher = existsSync(dbPath) ? await proveKey(where) : undefined;
   const storage = await openSqliteStorage(dbPath);
   try {
-    const where = { dataDir: options.dataDir, dbPath, env, keychain };
-    // An existing database proves its key before anything (a migration included) may write to it.
-    if ((await storage.schemaVersion()) === 0) await storage.migrate();
-    const cipher = await unlock(storage, where, options.onKeyCreated);
+    if (!cipher) {
+      if ((await storage.schemaVersion()) === 0) await storage.migrate();
+      const onWait = options.onWait ?? ((line: string) => process.stderr.write(`${line}\n`));
+      cipher = await unlock(storage, where, { onWait, ...(options.onKeyCreated && { onKeyCreated: options.onKeyCreated }) });
+    }
     await storage.migrate();
     return new Engine(storage, cipher, options.limits ?? DEFAULT_LIMITS);
   } catch (error) {
@@ -54,9 +62,56 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
 
 type KeyLocation = { dataDir: string; dbPath: string; env: NodeJS.ProcessEnv; keychain: Keychain };
 
-async function unlock(storage: Storage, where: KeyLocation, onKeyCreated?: (key: MasterKey) => void): Promise<Cipher> {
+/** The cipher of a database that has its key check; undefined for one still being created (no check, no value). */
+async function proveKey(where: KeyLocation): Promise<Cipher | undefined> {
+  let probe: Storage;
+  try {
+    probe = await openSqliteStorage(where.dbPath, { readOnly: true });
+  } catch {
+    return undefined; // not openable read-only (e.g. being created): the read-write path says why if it matters
+  }
+  try {
+    if ((await probe.schemaVersion()) === 0) return undefined;
+    const check = await probe.getMeta(KEY_CHECK);
+    if (!check) {
+      await refuseWithoutCheck(probe, where);
+      return undefined;
+    }
+    return await cipherFor(probe, check, where);
+  } catch (error) {
+    if (error instanceof SstoreError) throw error;
+    throw new SstoreError('internal', `cannot use database ${where.dbPath}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await probe.close();
+  }
+}
+
+/**
+ * A database without its key check but with sealed values was tampered with or damaged: giving it a new key would
+ * let a wrong key in and lock the right one out for good.
+ */
+async function refuseWithoutCheck(storage: Storage, where: KeyLocation): Promise<void> {
+  if (!(await storage.hasSecrets())) return;
+  throw new SstoreError('internal', `${where.dbPath} holds encrypted values but no master-key check: it was damaged or tampered with`, {
+    reason: 'key_check_missing',
+    hint: 'restore sstore.db from a backup; it was not changed, and no new key was made',
+  });
+}
+
+async function unlock(
+  storage: Storage,
+  where: KeyLocation,
+  hooks: { onWait: (line: string) => void; onKeyCreated?: (key: MasterKey) => void },
+): Promise<Cipher> {
   let check = await storage.getMeta(KEY_CHECK);
-  if (!check) check = await initialiseKey(storage, where, onKeyCreated);
+  if (!check) {
+    await refuseWithoutCheck(storage, where);
+    check = await initialiseKey(storage, where, hooks);
+  }
+  return cipherFor(storage, check, where);
+}
+
+async function cipherFor(storage: Storage, check: Uint8Array, where: KeyLocation): Promise<Cipher> {
   const recorded = await storage.getMeta(KEY_SOURCE);
   const keptIn = recorded ? Buffer.from(recorded).toString() : 'unknown';
   const master = await findMasterKey({ ...where, ...(keptIn === describeSource('file') && { createdIn: 'file' as const }) });
@@ -82,9 +137,14 @@ async function unlock(storage: Storage, where: KeyLocation, onKeyCreated?: (key:
  * Gives a new database its master key. A lock file makes concurrent first starts agree on one key: the loser waits
  * for the winner's key check instead of generating a second key.
  */
-async function initialiseKey(storage: Storage, where: KeyLocation, onKeyCreated?: (key: MasterKey) => void): Promise<Uint8Array> {
+async function initialiseKey(
+  storage: Storage,
+  where: KeyLocation,
+  hooks: { onWait: (line: string) => void; onKeyCreated?: (key: MasterKey) => void },
+): Promise<Uint8Array> {
   const lock = join(where.dataDir, INIT_LOCK);
   const deadline = Date.now() + STALE_LOCK_MS;
+  let told = false;
   for (;;) {
     const existing = await storage.getMeta(KEY_CHECK);
     if (existing) return existing;
@@ -96,13 +156,22 @@ async function initialiseKey(storage: Storage, where: KeyLocation, onKeyCreated?
         const check = createCipher(master.key).seal(KEY_CHECK_TEXT, KEY_CHECK_AAD);
         await storage.setMeta(KEY_SOURCE, Buffer.from(describeSource(master.source)));
         await storage.setMeta(KEY_CHECK, check);
-        onKeyCreated?.(master);
+        hooks.onKeyCreated?.(master);
         return check;
       } finally {
         rmSync(lock, { force: true });
       }
     }
-    if (Date.now() > deadline || isStale(lock)) rmSync(lock, { force: true });
+    const holder = lockHolder(lock);
+    if (holder.stale || Date.now() > deadline) {
+      hooks.onWait(`sstore: removed a stale ${lock} (${holder.what}); creating the master key here`);
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (!told) {
+      told = true;
+      hooks.onWait(`sstore: waiting for ${holder.what} to finish creating the master key (${lock}; removed after ${STALE_LOCK_MS / 1000}s)`);
+    }
     await sleep(50);
   }
 }
@@ -111,19 +180,49 @@ function describeSource(source: KeySource): string {
   return { env: 'SSTORE_MASTER_KEY', keychain: 'the OS keychain', file: 'the master.key file beside the database' }[source];
 }
 
+/** Takes the lock, leaving in it who holds it: `pid@host`. */
 function tryLock(path: string): boolean {
+  let fd: number;
   try {
-    closeSync(openSync(path, 'wx', 0o600));
-    return true;
+    fd = openSync(path, 'wx', 0o600);
   } catch {
     return false;
   }
+  try {
+    writeSync(fd, `${process.pid}@${hostname()}`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
-function isStale(path: string): boolean {
+/**
+ * Who holds the lock, and whether it is stale: its process is gone (same host), or it is older than STALE_LOCK_MS
+ * (another host, or a holder that never wrote its name). A process killed while creating a key leaves the lock behind.
+ */
+function lockHolder(path: string): { stale: boolean; what: string } {
+  let text: string;
+  let age: number;
   try {
-    return Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS;
+    text = readFileSync(path, 'utf8');
+    age = Date.now() - statSync(path).mtimeMs;
   } catch {
-    return false;
+    return { stale: false, what: 'another sstore process' }; // gone meanwhile: the next attempt takes it
+  }
+  const match = /^(\d+)@(.+)$/.exec(text.trim());
+  if (match && match[2] === hostname()) {
+    const pid = Number(match[1]);
+    const what = `sstore process ${pid}`;
+    return { stale: !isAlive(pid), what: isAlive(pid) ? what : `${what}, which is gone` };
+  }
+  return { stale: age > STALE_LOCK_MS, what: match ? `sstore process ${match[1]} on ${match[2]}` : 'another sstore process' };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -10,8 +10,8 @@ export interface AccessLog {
 }
 
 /**
- * One line per request: time, method, path without the query, status, duration. Never a header, a query or a body,
- * so never a token or a value. Lines gathered over one turn of the event loop are written together: one write(2)
+ * One line per request: time, method, path without the query, status (`aborted` when the client hung up before
+ * sending its whole body), duration. Never a header, a query or a body, so never a token or a value. Lines gathered over one turn of the event loop are written together: one write(2)
  * for a burst of requests instead of one each (stderr to a file or a pipe is a synchronous write). Formatting a
  * timestamp costs more than the rest of a line, so requests within the same millisecond share one.
  */
@@ -49,7 +49,9 @@ export function createAccessLog(write: (text: string) => void): AccessLog {
           const url = request.url ?? '/';
           const query = url.indexOf('?');
           const path = query === -1 ? url : url.slice(0, query);
-          add(`${timestamp()} ${request.method} ${path} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+          // A client that hung up before sending its whole body got no answer worth counting as a status.
+          const status = request.readableAborted ? 'aborted' : response.statusCode;
+          add(`${timestamp()} ${request.method} ${path} ${status} ${(performance.now() - started).toFixed(1)}ms`);
         };
         listener(request, response).then(done, done);
       };

@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { SstoreError, isSstoreError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Authenticator } from './auth.ts';
@@ -24,9 +23,6 @@ function dialectFor(c: Context): Dialect {
   return DIALECTS.find((d) => c.req.path === d.prefix || c.req.path.startsWith(`${d.prefix}/`)) ?? cloudflareDialect;
 }
 
-/** Methods whose requests may carry a body; a GET's is never read. */
-const METHODS_WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE'];
-
 /**
  * The whole API of every provider. The same handler serves the HTTP server, the CLI's in-process transport and the
  * tests. A GET runs no middleware: Hono then calls the one route that matches directly, without composing a chain
@@ -35,19 +31,6 @@ const METHODS_WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE'];
 export function createApp(options: AppOptions): ApiHandler {
   const app = new Hono<AppEnv>();
   const deps = { engine: options.engine, authenticate: options.authenticate };
-
-  const limitBody = bodyLimit({
-    maxSize: options.engine.limits.maxBodyBytes,
-    onError: (c) =>
-      dialectFor(c).errorResponse(
-        c,
-        new SstoreError('validation', `the request body is larger than ${options.engine.limits.maxBodyBytes} bytes`, {
-          reason: 'body_too_large',
-          status: 413,
-        }),
-      ),
-  });
-  app.on(METHODS_WITH_BODY, '*', limitBody);
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 

@@ -5,6 +5,8 @@ import type { Permission, TokenRecord } from '../engine/types.ts';
 
 /** Who is calling, after authentication. */
 export interface Principal {
+  /** The token's id (`local` for the in-process door): what Cloudflare's token verify answers with. */
+  id: string;
   name: string;
   permissions: ReadonlySet<Permission>;
   /** The one account (or tenant) this principal may touch, or null for any. */
@@ -22,7 +24,7 @@ export type Authenticator = (credentials: Credentials) => Awaitable<Principal | 
 
 const EVERYTHING: ReadonlySet<Permission> = new Set<Permission>(['read', 'write', 'reveal', 'admin']);
 
-const LOCAL: Principal = Object.freeze({ name: 'local', permissions: EVERYTHING, account: null, service: null });
+const LOCAL: Principal = Object.freeze({ id: 'local', name: 'local', permissions: EVERYTHING, account: null, service: null });
 
 /**
  * The in-process door: the CLI's embedded profile already holds the master key, so a token would protect nothing.
@@ -39,6 +41,7 @@ export function tokenAuthenticator(engine: Engine): Authenticator {
       let principal = principals.get(record);
       if (!principal) {
         principal = Object.freeze({
+          id: record.id,
           name: record.name,
           permissions: new Set(record.permissions),
           account: record.account,

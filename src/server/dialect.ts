@@ -44,24 +44,3 @@ export async function principalOf(c: AppContext, deps: ServerDeps): Promise<Prin
   c.set('principal', principal);
   return principal;
 }
-
-/** The request body as JSON; malformed or missing JSON is a validation error, never a 500. */
-export async function jsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === '') throw new SstoreError('validation', 'the request body is empty; JSON was expected', { reason: 'invalid_json_body' });
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new SstoreError('validation', 'the request body is not valid JSON', { reason: 'invalid_json_body' });
-  }
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * Whether a JSON string is valid Unicode. A lone surrogate (`"\ud800"`) cannot be stored as UTF-8: it would come
- * back as U+FFFD, a silently different value, so dialects refuse it instead.
- */
-export function isWellFormedText(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
-}

@@ -47,6 +47,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     limits: options.limits,
     ...(options.env && { env: options.env }),
     onKeyCreated: (key: MasterKey) => options.err(keyNotice(key)),
+    onWait: options.err,
   });
   try {
     const newRootToken = await ensureRootToken(engine, options.rootToken);

@@ -1,6 +1,30 @@
+import { AssertionError } from 'node:assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { after } from 'node:test';
+import { contractViolation } from './contract.ts';
 import { BIN } from './env.ts';
+
+/** Origins of the servers this test file started: every response from them is checked against the specs. */
+const origins = new Set<string>();
+/** Responses checked against the specs in this test file. */
+export const contractChecks = { count: 0 };
+
+/**
+ * Every response a test receives from a server it started, through `fetch` (raw calls and the official SDK alike),
+ * must match the provider's OpenAPI file (test/helpers/contract.ts); a mismatch fails the request that got it.
+ */
+const unchecked = globalThis.fetch;
+globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const response = await unchecked(input, init);
+  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  if (!origins.has(url.origin)) return response;
+  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const body = await response.clone().text();
+  contractChecks.count++;
+  const problem = contractViolation({ method, path: url.pathname, status: response.status, contentType: response.headers.get('content-type'), body });
+  if (problem) throw new AssertionError({ message: `the response does not match the spec: ${problem}` });
+  return response;
+};
 
 export interface ServerProcess {
   /** e.g. http://127.0.0.1:41234 */
@@ -38,6 +62,7 @@ export async function startServer(options: { env: NodeJS.ProcessEnv; args?: stri
       reject(new Error(`server exited with ${code}: ${err}`));
     });
   });
+  origins.add(new URL(url).origin);
   const server: ServerProcess = {
     url,
     api: `${url}/client/v4`,

@@ -22,7 +22,7 @@ interface CloudSecret {
   created_at: string;
   created_by: { id: string; type: string; object: string };
   key: string;
-  description: string | null;
+  description?: string;
   object: string;
   updated_at: string;
   updated_by: string;
@@ -97,7 +97,7 @@ async function create(key: string, extra: Record<string, unknown> = {}, options:
 }
 
 describe('SGP create', () => {
-  test('answers 200 with the ten CloudSecret fields and never the value', async () => {
+  test('answers 200 with the CloudSecret fields (description only when set) and never the value', async () => {
     const secret = await create('openai-api-key', { description: 'for the chat bot' });
     assert.deepEqual(Object.keys(secret).sort(), FIELDS);
     assert.match(secret.id, /^[0-9a-f]{32}$/);
@@ -118,7 +118,9 @@ describe('SGP create', () => {
     const secret = await create('made-by-ci', {}, { key: token });
     assert.deepEqual(secret.created_by, { id: 'ci-deployer', type: 'service_account', object: 'identity' });
     assert.equal(secret.updated_by, 'ci-deployer');
-    assert.equal(secret.description, null);
+    // Unset, description is left out (the schema's optional string), never null.
+    assert.ok(!('description' in secret), JSON.stringify(secret));
+    assert.deepEqual(Object.keys(secret).sort(), FIELDS.filter((f) => f !== 'description'));
   });
 
   test('a duplicate key is 409 with a detail string and no retry', async () => {
@@ -198,7 +200,7 @@ describe('SGP get, update, delete', () => {
     assert.ok(!patched.text.includes('new-value-1'));
 
     const cleared = await call('PATCH', `/v5/sgp/secrets/${made.id}`, { body: { description: null } });
-    assert.equal(cleared.json.description, null);
+    assert.ok(!('description' in cleared.json), cleared.text);
     assert.equal(cleared.json.updated_by, 'root');
 
     const unchanged = await call('PATCH', `/v5/sgp/secrets/${made.id}`, { body: {} });

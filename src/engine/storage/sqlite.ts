@@ -16,6 +16,7 @@ import type {
 } from '../types.ts';
 import { MetadataCache } from './metadata-cache.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { diskFullError, isDiskFull } from './sqlite-errors.ts';
 import type { AccountScope, NewSecretRow, SecretPatch, Storage } from './storage.ts';
 
 type Row = Record<string, SQLInputValue>;
@@ -39,16 +40,21 @@ const BUSY_TIMEOUT_MS = 10_000;
  * the busy timeout instead of failing half-way. The schema is not migrated here: the engine checks the master key
  * first (`migrate()`), so a wrong key never changes the file.
  */
-export async function openSqliteStorage(path: string): Promise<Storage> {
+export async function openSqliteStorage(path: string, options: { readOnly?: boolean } = {}): Promise<Storage> {
   // Imported here, not at the top: node:sqlite prints an ExperimentalWarning on Node 22 at import time, and the
   // launcher filters that warning before this runs; it also keeps start-up free of it for commands without a store.
   const { DatabaseSync } = await import('node:sqlite');
   const isNew = !existsSync(path);
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(path);
+    db = new DatabaseSync(path, { readOnly: options.readOnly ?? false });
   } catch (error) {
     throw new SstoreError('internal', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  if (options.readOnly) {
+    // A read-only connection never checkpoints the WAL into the file when it closes: the key is proven on one.
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return new SqliteStorage(db, path);
   }
   if (isNew) chmodSync(path, 0o600);
   try {
@@ -94,7 +100,7 @@ function migrate(db: DatabaseSync, path: string): void {
       }
       db.exec('COMMIT');
     } catch (error) {
-      db.exec('ROLLBACK');
+      if (db.isTransaction) db.exec('ROLLBACK');
       throw error;
     }
   }
@@ -230,9 +236,15 @@ class SqliteStorage implements Storage {
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
+      // SQLite may have rolled back already (a full disk does): a second ROLLBACK would replace the real error.
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw this.classify(error);
     }
+  }
+
+  /** A full disk named as such; any other error as it is. */
+  private classify(error: unknown): unknown {
+    return isDiskFull(error) ? diskFullError(this.location, error) : error;
   }
 
   revalidate(): void {
@@ -273,6 +285,7 @@ class SqliteStorage implements Storage {
       this.dropCaches();
     } catch (error) {
       if (error instanceof SstoreError) throw error;
+      if (isDiskFull(error)) throw diskFullError(this.location, error);
       throw new SstoreError('internal', `cannot migrate database ${this.location}: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -282,8 +295,14 @@ class SqliteStorage implements Storage {
     return row ? (row.value as Uint8Array) : undefined;
   }
 
+  async hasSecrets(): Promise<boolean> {
+    return this.stmt('SELECT 1 FROM secrets LIMIT 1').get() !== undefined;
+  }
+
   async setMeta(key: string, value: Uint8Array): Promise<void> {
-    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.transaction(() => {
+      this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    });
   }
 
   async listStores(query: StoreQuery): Promise<Page<StoreRecord>> {
@@ -684,8 +703,7 @@ class SqliteStorage implements Storage {
 
   async deleteToken(idOrName: string): Promise<boolean> {
     this.dropCaches();
-    const { changes } = this.stmt('DELETE FROM tokens WHERE id = ? OR name = ?').run(idOrName, idOrName);
-    return Number(changes) > 0;
+    return this.transaction(() => Number(this.stmt('DELETE FROM tokens WHERE id = ? OR name = ?').run(idOrName, idOrName).changes) > 0);
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,8 @@ export interface Storage {
   revalidate(): void;
 
   getMeta(key: string): Promise<Uint8Array | undefined>;
+  /** Whether any secret (a sealed value) is stored: such a database must never get a new master key. */
+  hasSecrets(): Promise<boolean>;
   setMeta(key: string, value: Uint8Array): Promise<void>;
 
   listStores(query: StoreQuery): Promise<Page<StoreRecord>>;

@@ -3,7 +3,8 @@ import { SstoreError } from '../../../errors.ts';
 import { andThen, type Awaitable } from '../../../engine/awaitable.ts';
 import type { StoreRecord } from '../../../engine/types.ts';
 import { authorize, type Principal } from '../../auth.ts';
-import { type AppContext, type AppEnv, jsonBody, type ServerDeps } from '../../dialect.ts';
+import { NOT_UNICODE_MESSAGE, readJsonBody } from '../../body.ts';
+import type { AppContext, AppEnv, ServerDeps } from '../../dialect.ts';
 import { cloudflarePrincipal } from './credentials.ts';
 import { success, type ResultInfo } from './envelope.ts';
 import { direction, force, pageParams, scopesFilter, secretOrder, storeOrder } from './query.ts';
@@ -64,8 +65,19 @@ function revealIds(raw: string | undefined): string[] {
   return ids;
 }
 
+/** The request body as JSON; a missing, malformed or altered one is a 400, never a 500. */
+async function jsonBody(c: AppContext, maxBytes: number): Promise<unknown> {
+  const body = await readJsonBody(c, maxBytes);
+  if (body.ok) return body.value;
+  if (body.problem === 'empty') throw new SstoreError('validation', 'the request body is empty; JSON was expected', { reason: 'invalid_json_body' });
+  if (body.problem === 'malformed') throw new SstoreError('validation', 'the request body is not valid JSON', { reason: 'invalid_json_body' });
+  const where = body.path.length > 0 ? `${body.path.join('.')}: ` : '';
+  throw new SstoreError('validation', `${where}${NOT_UNICODE_MESSAGE}`, { reason: 'invalid_unicode' });
+}
+
 export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
   const { engine } = deps;
+  const maxBody = engine.limits.maxBodyBytes;
 
   // guard, storeOf and the GETs of one store or secret chain with andThen, not await: when the token, the store and
   // the secret are cached, the whole request is answered synchronously (see src/engine/awaitable.ts).
@@ -102,7 +114,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
     app.post(`${base}/stores`, async (c) => {
       const { principal, account } = await guard(c, 'write');
       const managedBy = door.managedBy(principal) ?? null;
-      const body = await jsonBody(c);
+      const body = await jsonBody(c, maxBody);
       if (system) {
         const input = parse(CreateSystemStore, body);
         return c.json(success(storeJson(await engine.createStore(NAMESPACE, account, input.name, managedBy))));
@@ -144,7 +156,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
 
     app.post(`${base}/stores/:store/secrets`, async (c) => {
       const store = await storeOf(c, door, 'write');
-      const inputs = parse(CreateSecrets, await jsonBody(c));
+      const inputs = parse(CreateSecrets, await jsonBody(c, maxBody));
       const created = await engine.createSecrets(
         store,
         inputs.map((input) => ({ name: input.name, value: input.value, scopes: input.scopes, comment: input.comment ?? null })),
@@ -154,7 +166,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
 
     app.delete(`${base}/stores/:store/secrets`, async (c) => {
       const store = await storeOf(c, door, 'write');
-      const ids = parse(DeleteSecrets, await jsonBody(c));
+      const ids = parse(DeleteSecrets, await jsonBody(c, maxBody));
       await engine.deleteSecrets(store, ids);
       return c.json(success(null), 202);
     });
@@ -183,7 +195,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
 
     app.patch(`${base}/stores/:store/secrets/:secret`, async (c) => {
       const store = await storeOf(c, door, 'write');
-      const input = parse(PatchSecret, await jsonBody(c));
+      const input = parse(PatchSecret, await jsonBody(c, maxBody));
       const secret = await engine.patchSecret(store, c.req.param('secret')!, {
         ...(input.value !== undefined && { value: input.value }),
         ...(input.scopes !== undefined && { scopes: input.scopes }),
@@ -200,7 +212,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
 
     app.post(`${base}/stores/:store/secrets/:secret/duplicate`, async (c) => {
       const store = await storeOf(c, door, 'write');
-      const input = parse(DuplicateSecret, await jsonBody(c));
+      const input = parse(DuplicateSecret, await jsonBody(c, maxBody));
       const copy = await engine.duplicateSecret(store, c.req.param('secret')!, {
         name: input.name,
         scopes: input.scopes,
@@ -226,6 +238,17 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
     const { usage, quota } = await engine.usage(NAMESPACE, account);
     return c.json(success({ secrets: { quota, usage } }));
   });
+
+  // What wrangler calls after any authentication error (`whoami`): Cloudflare's answer for a valid token, and a 401
+  // for any other (see docs/api-compatibility.md).
+  app.get('/client/v4/user/tokens/verify', (c) =>
+    andThen(cloudflarePrincipal(c, deps), (principal) =>
+      c.json({
+        ...success({ id: principal.id, status: 'active' }),
+        messages: [{ code: 10000, message: 'This API Token is valid and active', type: null }],
+      }),
+    ),
+  );
 
   storeRoutes('/client/v4/accounts/:account/secrets_store', accountDoor, false);
   storeRoutes('/client/v4/system/accounts/:account', systemDoor, true);

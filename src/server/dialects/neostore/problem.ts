@@ -32,6 +32,7 @@ const STATUS_INFO: Record<number, { type: string; title: string }> = {
   415: { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.16', title: 'Unsupported Media Type' },
   500: { type: 'https://tools.ietf.org/html/rfc9110#section-15.6.1', title: 'An error occurred while processing your request.' },
   502: { type: 'https://tools.ietf.org/html/rfc9110#section-15.6.3', title: 'Bad Gateway' },
+  507: { type: 'https://tools.ietf.org/html/rfc4918#section-11.5', title: 'Insufficient Storage' },
 };
 
 /**
@@ -96,5 +97,6 @@ export function problemOf(error: SstoreError, instance: string): Problem {
       },
     };
   }
-  return problem(status, error.kind === 'internal' ? undefined : error.message, instance);
+  // An internal error is shown only when it names its own status (disk full): any other may say too much.
+  return problem(status, error.kind === 'internal' && error.status === undefined ? undefined : error.message, instance);
 }

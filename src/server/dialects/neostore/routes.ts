@@ -3,6 +3,7 @@ import { nowMicros } from '../../../engine/clock.ts';
 import type { SecretRecord, StoreRecord } from '../../../engine/types.ts';
 import { isSstoreError, SstoreError } from '../../../errors.ts';
 import { authorize } from '../../auth.ts';
+import { readJsonBody } from '../../body.ts';
 import { type AppContext, type AppEnv, principalOf, type ServerDeps } from '../../dialect.ts';
 import { isJsonContentType, type MediaType, negotiate } from './negotiate.ts';
 import { invalidField, PROBLEM_CONTENT_TYPE, problem, ValidationProblem } from './problem.ts';
@@ -31,20 +32,19 @@ function checkKey(key: string): void {
   if (!KEY_PATTERN.test(key)) throw invalidField('key', 'The key may contain only letters, digits and hyphens.');
 }
 
-async function readJson(c: AppContext): Promise<unknown> {
+async function readJson(c: AppContext, maxBytes: number): Promise<unknown> {
   if (!isJsonContentType(c.req.header('content-type'))) {
     throw new SstoreError('validation', 'The request body must be application/json, text/json or application/*+json.', {
       reason: 'unsupported_media_type',
       status: 415,
     });
   }
-  const raw = await c.req.text();
-  if (raw.trim() === '') throw new ValidationProblem({ '': ['A non-empty request body is required.'] });
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new ValidationProblem({ $: ['The request body is not valid JSON.'] });
-  }
+  const body = await readJsonBody(c, maxBytes);
+  if (body.ok) return body.value;
+  if (body.problem === 'empty') throw new ValidationProblem({ '': ['A non-empty request body is required.'] });
+  if (body.problem === 'malformed') throw new ValidationProblem({ $: ['The request body is not valid JSON.'] });
+  const field = body.path.length > 0 ? body.path.join('.') : '$';
+  throw new ValidationProblem({ [field]: ['The field is not valid Unicode (invalid UTF-8 or a lone surrogate); values are stored exactly or refused.'] });
 }
 
 function methodNotAllowed(c: AppContext, allow: string): Response {
@@ -114,7 +114,7 @@ export function mountNeostoreRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
     const { principal, tenant } = await guard(c, 'write');
     const key = c.req.param('key')!;
     checkKey(key);
-    const input = parseSetRequest(await readJson(c));
+    const input = parseSetRequest(await readJson(c, engine.limits.maxBodyBytes));
     const store = await engine.implicitStore(NAMESPACE, tenant);
     await engine.putSecretByName(
       store,

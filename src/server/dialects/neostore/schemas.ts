@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { isWellFormedText } from '../../dialect.ts';
 import { ValidationProblem } from './problem.ts';
 
 /** "Alphanumeric characters and hyphens only; case-sensitive." ASCII only and the length cap are local choices. */
@@ -76,7 +75,6 @@ export const SetRequest = v.strictObject(
     value: v.pipe(
       v.string('The value field must be a string.'),
       v.minLength(1, 'The value field is required.'),
-      v.check(isWellFormedText, 'The value field is not valid Unicode (it holds a lone surrogate).'),
     ),
     options: v.optional(v.nullable(Options)),
   },
@@ -108,7 +106,8 @@ export function parseSetRequest(input: unknown): SetInput {
   }
   const result = v.safeParse(SetRequest, input);
   if (!result.success) {
-    const errors: Record<string, string[]> = {};
+    // Field names come from the client: `constructor` or `__proto__` must be plain keys, not Object.prototype's.
+    const errors: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
     for (const issue of result.issues) {
       const field = fieldOf(issue);
       (errors[field] ??= []).push(messageOf(issue, field));

@@ -59,6 +59,6 @@ export function fastApiError(error: SstoreError): FastApiError {
     const field = (error.reason && FIELD_OF_REASON[error.reason]) || { loc: ['body'], type: 'value_error' };
     return { status, body: { detail: [{ loc: field.loc, msg: error.message, type: field.type }] } };
   }
-  if (error.kind === 'internal') return { status, body: { detail: 'Internal Server Error' } };
+  if (error.kind === 'internal' && error.status === undefined) return { status, body: { detail: 'Internal Server Error' } };
   return { status, body: { detail: error.message } };
 }

@@ -34,7 +34,8 @@ function limitOf(c: Context): number {
 export function listParams(c: Context): ListParams {
   const limit = limitOf(c);
   const sortBy = c.req.query('sort_by') ?? 'created_at';
-  const order = SORT_COLUMNS[sortBy];
+  // Object.hasOwn: `sort_by=constructor` must not find Object.prototype's.
+  const order = Object.hasOwn(SORT_COLUMNS, sortBy) ? SORT_COLUMNS[sortBy] : undefined;
   if (!order) {
     const allowed = Object.keys(SORT_COLUMNS).map((k) => `'${k}'`);
     throw invalidQuery('sort_by', `Input should be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`, 'enum');

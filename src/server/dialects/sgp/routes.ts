@@ -79,7 +79,7 @@ export function mountSgpRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
 
   app.post(COLLECTION, async (c) => {
     const { principal, account } = await guard(c, 'write');
-    const input = parseBody(CreateSecret, await readJson(c.req.raw));
+    const input = parseBody(CreateSecret, await readJson(c, engine.limits.maxBodyBytes));
     const store = await engine.implicitStore(NAMESPACE, account);
     const [secret] = await engine
       .createSecrets(store, [{ name: input.key, value: input.value, scopes: [], comment: input.description ?? null }], principal.name)
@@ -127,7 +127,7 @@ export function mountSgpRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
 
   app.patch(ITEM, async (c) => {
     const { principal, account, id, store } = await itemOf(c, 'write');
-    const input = parseBody(UpdateSecret, await readJson(c.req.raw));
+    const input = parseBody(UpdateSecret, await readJson(c, engine.limits.maxBodyBytes));
     // An empty update changes nothing, not even updated_at (UNCONFIRMED upstream).
     const secret =
       input.value === undefined && input.description === undefined

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { isWellFormedText } from '../../dialect.ts';
+import type { Context } from 'hono';
+import { readJsonBody } from '../../body.ts';
 import { type FastApiIssue, FastApiValidationError } from './errors.ts';
 
 /** The current rule (docs.gp.scale.com): lowercase letters, digits and inner hyphens, 1–90 characters. */
@@ -24,7 +25,6 @@ const key = v.pipe(
 const value = v.pipe(
   text,
   v.minLength(1, 'string_too_short: String should have at least 1 character'),
-  v.check(isWellFormedText, 'string_unicode: Input should be a valid string, unable to parse raw data as a unicode string'),
 );
 
 const description = v.nullable(
@@ -70,13 +70,13 @@ export function parseBody<const S extends v.GenericSchema>(schema: S, input: unk
   throw new FastApiValidationError(issues);
 }
 
-/** The raw body as JSON, with FastAPI's 422s for a missing or malformed one. */
-export async function readJson(request: Request): Promise<unknown> {
-  const raw = await request.text();
-  if (raw.trim() === '') throw new FastApiValidationError([{ loc: ['body'], msg: 'Field required', type: 'missing' }]);
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new FastApiValidationError([{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }]);
-  }
+/** The raw body as JSON, with FastAPI's 422s for a missing, malformed or altered one. */
+export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
+  const body = await readJsonBody(c, maxBytes);
+  if (body.ok) return body.value;
+  if (body.problem === 'empty') throw new FastApiValidationError([{ loc: ['body'], msg: 'Field required', type: 'missing' }]);
+  if (body.problem === 'malformed') throw new FastApiValidationError([{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }]);
+  throw new FastApiValidationError([
+    { loc: ['body', ...body.path], msg: 'Input should be a valid string, unable to parse raw data as a unicode string', type: 'string_unicode' },
+  ]);
 }

@@ -18,7 +18,12 @@ export function cloudSecretPath(accountId: string, key: string): string {
   return `sstore/sgp/${accountId}/${key}`;
 }
 
-/** The ten fields of `CloudSecret`, all of them always present (absent optional ones as null). Never the value. */
+/**
+ * `CloudSecret`: nine fields always, `description` only when set. Never the value. The schema types `description` as
+ * a plain, optional `string` and the SDKs as `description?: string` (TypeScript), `Optional[str] = None` (Python) and
+ * a plain string (Go): left out reads as "none" in all three, where `null` breaks the TypeScript type and the schema,
+ * and `""` could not be told from a description set to "".
+ */
 export function cloudSecretJson(secret: SecretRecord, accountId: string) {
   return {
     id: secret.id,
@@ -27,7 +32,7 @@ export function cloudSecretJson(secret: SecretRecord, accountId: string) {
     created_at: microsToIso(secret.created),
     created_by: identityJson(secret.createdBy),
     key: secret.name,
-    description: secret.comment,
+    ...(secret.comment !== null && { description: secret.comment }),
     object: 'sgp_cloud_secret' as const,
     updated_at: microsToIso(secret.modified),
     updated_by: secret.updatedBy ?? UNKNOWN_ACTOR,
