@@ -37,8 +37,11 @@ export interface WireError {
   body: Record<string, unknown>;
 }
 
+/** A value over its limit is a quota condition (exit 6 in the CLI), answered as documented like a bad field: 400/1001. */
+const FIELD_LIMITS: ReadonlySet<string> = new Set(['secret_value_too_large']);
+
 export function failure(error: SstoreError, statusOverride?: number, codeOverride?: number): WireError {
-  const mapped = MAPPING[error.kind];
+  const mapped = error.reason !== undefined && FIELD_LIMITS.has(error.reason) ? MAPPING.validation : MAPPING[error.kind];
   const message = error.reason ? `${error.reason}: ${error.message}` : error.message;
   return {
     status: statusOverride ?? error.status ?? mapped.status,
