@@ -67,8 +67,10 @@ test('window times: ISO 8601 (UTC without a zone), offsets, +N units; impossible
   assert.equal(parseInstant('+2w', now), '2026-01-15T00:00:00.000Z');
   for (const bad of ['tomorrow', '2026-02-30', '2026-13-01', '2026-01-01T24:00:00Z', '+5y', '1767225600']) assert.throws(() => parseInstant(bad, now), bad);
   assert.equal(windowOf({}), undefined);
-  assert.deepEqual(windowOf({ expiresOn: '2026-01-02T00:00:00.000Z' }), { expiresOn: '2026-01-02T00:00:00.000Z' });
-  assert.throws(() => windowOf({ notBefore: '2026-01-02T00:00:00.000Z', expiresOn: '2026-01-02T00:00:00.000Z' }), /later than/);
+  assert.deepEqual(windowOf({ expiresOn: '2026-01-02T00:00:00.000Z' }, now), { expiresOn: '2026-01-02T00:00:00.000Z' });
+  assert.throws(() => windowOf({ notBefore: '2026-01-02T00:00:00.000Z', expiresOn: '2026-01-02T00:00:00.000Z' }, now), /later than/);
+  assert.throws(() => windowOf({ expiresOn: '2025-12-31T23:59:59.000Z' }, now), /--expires-on is in the past/);
+  assert.throws(() => windowOf({ expiresOn: '2026-01-01T00:00:00.000Z' }, now), /--expires-on is in the past/, 'a window ending now is over');
 });
 
 test('responses are checked before use: a missing id is an error naming the field, never the string "undefined"', async () => {
