@@ -107,7 +107,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const contentType = response.headers.get('content-type');
         const body = request.text && !response.ok ? parseJsonText(response._data, contentType) : response._data;
         if (response.ok && (request.text || !isFailedEnvelope(body))) return { status: response.status, body, contentType };
-        const retryable = response.status === 429 || response.status >= 500;
+        const retryable = response.status === 429 || (response.status >= 500 && response.status !== 507);
         if (retryable && n < retries && (IDEMPOTENT.has(method) || response.status === 429)) {
           const after = retryAfterMs(response.headers.get('retry-after'));
           await wait(options, after ?? backoff(n, baseDelay, maxDelay), `HTTP ${response.status}`);

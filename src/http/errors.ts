@@ -13,6 +13,8 @@ export function statusKind(status: number): ErrorKind {
   if (status === 403) return 'permission';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
+  // 507: the server's disk is full. Retrying cannot help and the network is fine: a failure (exit 1), said as such.
+  if (status === 507) return 'internal';
   if (status === 429 || status >= 500) return 'network';
   return 'internal';
 }
@@ -20,6 +22,7 @@ export function statusKind(status: number): ErrorKind {
 /** The message of a failed response, and the 429 / 5xx framing that says whose fault it is. */
 export function framed(status: number, message: string): string {
   if (status === 429) return `rate limited by the API (HTTP 429): ${message}`;
+  if (status === 507) return /disk full/i.test(message) ? message : `disk full on the server (HTTP 507): ${message}`;
   if (status >= 500) return `the API failed (HTTP ${status}): ${message}`;
   return message;
 }

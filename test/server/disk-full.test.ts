@@ -100,6 +100,15 @@ test('a full disk: 507 "disk full" in every dialect, reads go on, writes recover
   assert.doesNotMatch(token.stderr, /rollback|    at /);
   assert.ok(token.stderr.trim().split('\n').length <= 2, token.stderr);
 
+  // The CLI against the server over HTTP: one line saying so, exit 1, no retry.
+  const put = await runCli(['secrets', 'put', 'VIA_CLI', '--store', 'main', '--verbose'], {
+    env: { ...cf.env, SSTORE_API_URL: cf.server.api, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_TOKEN: 'root-token-for-tests' },
+    input: 'x'.repeat(60_000),
+  });
+  assert.equal(put.code, 1, put.stderr);
+  assert.match(put.stderr, /^error: disk full: cannot write to /m);
+  assert.doesNotMatch(put.stderr, /retrying/);
+
   // Space freed: the same server writes again, and so does the CLI.
   rmSync(filler);
   const again = await cf.call('POST', secretsPath(store), { body: [{ name: 'AFTER', value: 'v2', scopes: ['workers'] }] });
