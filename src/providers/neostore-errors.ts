@@ -10,7 +10,7 @@ const HINTS: Partial<Record<ErrorKind, string>> = {
  * RFC 9457 ProblemDetails (Neostore): `detail`, else the validation `errors` (`{"key": ["message"]}`) as
  * `key: message`, else `title`.
  */
-export function problemDetailsError(status: number, body: unknown): SstoreError {
+export function neostoreError(status: number, body: unknown): SstoreError {
   const problem = (typeof body === 'object' && body !== null ? body : {}) as { title?: unknown; detail?: unknown; errors?: unknown };
   const details: ErrorDetail[] = [];
   if (typeof problem.errors === 'object' && problem.errors !== null && !Array.isArray(problem.errors)) {

@@ -5,7 +5,7 @@ import { deleteEach } from './delete-each.ts';
 import type { ProviderDescriptor } from './descriptor.ts';
 import { implicitStore } from './implicit-store.ts';
 import { invalidName } from './name-problem.ts';
-import { problemDetailsError } from './neostore-errors.ts';
+import { neostoreError } from './neostore-errors.ts';
 import type { Capabilities, NewSecret, Provider, Quota, RevealedSecret, Secret, SecretPatch, ValidityWindow } from './provider.ts';
 import { parseResponse } from './raw.ts';
 import { refusal, requireSupport } from './support.ts';
@@ -219,7 +219,7 @@ export const NEOSTORE: ProviderDescriptor = {
   maxAccountLength: 128,
   valuesNoun: 'Neostore secret values',
   headers: (token): Record<string, string> => (token ? { 'x-api-key': token } : {}),
-  errorFor: problemDetailsError,
+  errorFor: neostoreError,
   capabilities: CAPABILITIES,
   connect: ({ http, account, close }) => neostoreProvider({ http, tenantId: account, ...(close && { close }) }),
 };

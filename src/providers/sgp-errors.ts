@@ -22,7 +22,7 @@ const HINTS: Partial<Record<ErrorKind, string>> = {
  * FastAPI's errors (SGP): `{"detail": "message"}`, or for validation `{"detail": [{loc, msg, type}, ...]}`, whose
  * messages are joined into one line (`key: String should match pattern ...; value: Field required`).
  */
-export function fastApiError(status: number, body: unknown): SstoreError {
+export function sgpError(status: number, body: unknown): SstoreError {
   const detail = typeof body === 'object' && body !== null ? (body as { detail?: unknown }).detail : undefined;
   let details: ErrorDetail[] = [];
   if (typeof detail === 'string') details = [{ message: detail }];

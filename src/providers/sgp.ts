@@ -8,7 +8,7 @@ import { implicitStore } from './implicit-store.ts';
 import { invalidName } from './name-problem.ts';
 import type { Capabilities, NewSecret, Provider, Quota, Secret, SecretOrder, SecretPatch } from './provider.ts';
 import { maybeString, parseResponse } from './raw.ts';
-import { fastApiError } from './sgp-errors.ts';
+import { sgpError } from './sgp-errors.ts';
 import { refusal, requireSupport } from './support.ts';
 
 /** SGP's current key rule (lowercase, so that every cloud back end accepts it as a secret name). */
@@ -209,7 +209,7 @@ export const SGP: ProviderDescriptor = {
   maxAccountLength: 128,
   valuesNoun: 'SGP secret values',
   headers: (token, account) => ({ ...(token && { 'x-api-key': token }), 'x-selected-account-id': account }),
-  errorFor: fastApiError,
+  errorFor: sgpError,
   capabilities: CAPABILITIES,
   connect: ({ http, account, close }) => sgpProvider({ http, accountId: account, ...(close && { close }) }),
 };

@@ -111,8 +111,7 @@ test('--mask on a terminal without the pseudo-terminal binding: one notice, then
   // unsupported platform, or a build that cannot load native addons).
   const install = tempDir();
   cpSync(join(ROOT, 'dist'), join(install, 'dist'), { recursive: true });
-  mkdirSync(join(install, 'bin'));
-  copyFileSync(join(ROOT, 'bin', 'sstore.js'), join(install, 'bin', 'sstore.js'));
+  cpSync(join(ROOT, 'bin'), join(install, 'bin'), { recursive: true });
   copyFileSync(join(ROOT, 'package.json'), join(install, 'package.json'));
   mkdirSync(join(install, 'node_modules'));
   for (const entry of readdirSync(join(ROOT, 'node_modules'))) {

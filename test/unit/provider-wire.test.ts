@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseInstant, windowOf } from '../../src/cli/window-options.ts';
 import { SstoreError } from '../../src/errors.ts';
-import { problemDetailsError } from '../../src/providers/neostore-errors.ts';
-import { fastApiError } from '../../src/providers/sgp-errors.ts';
+import { neostoreError } from '../../src/providers/neostore-errors.ts';
+import { sgpError } from '../../src/providers/sgp-errors.ts';
 import { deleteEach } from '../../src/providers/delete-each.ts';
 
 test('FastAPI bodies: a detail string, or the validation array joined into one line; kind from the status', () => {
-  const conflict = fastApiError(409, { detail: "Secret with key 'a' already exists" });
+  const conflict = sgpError(409, { detail: "Secret with key 'a' already exists" });
   assert.deepEqual([conflict.kind, conflict.message], ['conflict', "Secret with key 'a' already exists"]);
-  const invalid = fastApiError(422, {
+  const invalid = sgpError(422, {
     detail: [
       { loc: ['body', 'key'], msg: "String should match pattern '^[a-z0-9]'", type: 'string_pattern_mismatch' },
       { loc: ['body', 'value'], msg: 'Field required', type: 'missing' },
@@ -18,23 +18,23 @@ test('FastAPI bodies: a detail string, or the validation array joined into one l
   });
   assert.equal(invalid.kind, 'validation');
   assert.equal(invalid.message, "key: String should match pattern '^[a-z0-9]'; value: Field required; body: JSON decode error");
-  assert.equal(fastApiError(401, { detail: 'Invalid API key' }).kind, 'auth');
-  assert.equal(fastApiError(403, { detail: 'no' }).kind, 'permission');
-  assert.equal(fastApiError(404, { detail: 'Secret x not found' }).kind, 'not_found');
-  assert.equal(fastApiError(400, { detail: 'secrets quota exceeded: 3 of 3' }).kind, 'quota');
-  assert.equal(fastApiError(400, { detail: 'bad' }).kind, 'validation');
-  assert.equal(fastApiError(503, 'upstream down').message, 'the API failed (HTTP 503): the API answered HTTP 503');
+  assert.equal(sgpError(401, { detail: 'Invalid API key' }).kind, 'auth');
+  assert.equal(sgpError(403, { detail: 'no' }).kind, 'permission');
+  assert.equal(sgpError(404, { detail: 'Secret x not found' }).kind, 'not_found');
+  assert.equal(sgpError(400, { detail: 'secrets quota exceeded: 3 of 3' }).kind, 'quota');
+  assert.equal(sgpError(400, { detail: 'bad' }).kind, 'validation');
+  assert.equal(sgpError(503, 'upstream down').message, 'the API failed (HTTP 503): the API answered HTTP 503');
 });
 
 test('ProblemDetails bodies: detail, else the errors map, else the title', () => {
-  const problem = problemDetailsError(404, { type: 'x', title: 'Not Found', status: 404, detail: 'Secret not found.' });
+  const problem = neostoreError(404, { type: 'x', title: 'Not Found', status: 404, detail: 'Secret not found.' });
   assert.deepEqual([problem.kind, problem.message], ['not_found', 'Secret not found.']);
-  const validation = problemDetailsError(400, { title: 'One or more validation errors occurred.', errors: { key: ['Only letters.'], $: ['Bad JSON.'], value: ['A', 'B'] } });
+  const validation = neostoreError(400, { title: 'One or more validation errors occurred.', errors: { key: ['Only letters.'], $: ['Bad JSON.'], value: ['A', 'B'] } });
   assert.deepEqual([validation.kind, validation.message], ['validation', 'key: Only letters.; Bad JSON.; value: A B']);
-  assert.equal(problemDetailsError(401, { title: 'Unauthorized' }).message, 'Unauthorized');
-  assert.equal(problemDetailsError(401, {}).kind, 'auth');
-  assert.equal(problemDetailsError(400, { detail: 'secrets quota exceeded' }).kind, 'quota');
-  assert.equal(problemDetailsError(415, { title: 'Unsupported Media Type' }).kind, 'validation');
+  assert.equal(neostoreError(401, { title: 'Unauthorized' }).message, 'Unauthorized');
+  assert.equal(neostoreError(401, {}).kind, 'auth');
+  assert.equal(neostoreError(400, { detail: 'secrets quota exceeded' }).kind, 'quota');
+  assert.equal(neostoreError(415, { title: 'Unsupported Media Type' }).kind, 'validation');
 });
 
 test('deleteEach tries every item and reports every failure in one error, named', async () => {
