@@ -106,7 +106,7 @@ test('profile add of an existing name: refused without a terminal (exit 5, nothi
 test('profile add of an existing name asks on a terminal; "no" keeps it', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
   const env = isolatedEnv();
   assert.equal((await runCli(['profile', 'add', 'p', '--account', 'first'], { env })).code, 0);
-  const term = await inTerminal(env, ['profile', 'add', 'p', '--account', 'second']);
+  const term = await inTerminal(env, ['profile', 'add', 'p', '--account', 'second'], { width: 160, height: 40 });
   await term.waitFor(/Profile p exists \(cloudflare, https:\/\/api\.cloudflare\.com\/client\/v4, account first\)\. Replace it\?/);
   term.type('n');
   term.press('Enter');
