@@ -64,10 +64,8 @@ export function registerProfileAdd(profile: Command): void {
           hint: `change one field with \`sstore profile set ${name} --store S\` (or --url, --account), or replace it with --force`,
         });
       }
-      const { confirm } = await import('../../prompts.ts');
-      if (!(await confirm(ctx.io, `Profile ${name} exists (${described}). Replace it?`))) {
-        throw new SstoreError('usage', 'cancelled; nothing was changed', { reason: 'cancelled' });
-      }
+      const { confirmDestructive } = await import('../../prompts.ts');
+      await confirmDestructive(ctx.io, false, `Profile ${name} exists (${described}). Replace it?`);
     }
     if (checked?.note) say(ctx, `sstore: ${checked.note}`);
     await saveProfile(ctx.io.env, { name, provider, local: options.local === true, url: checked?.url, account, store: options.store });
