@@ -13,7 +13,7 @@ export interface StoreChoice {
   from: 'flag' | 'SSTORE_STORE' | 'profile' | undefined;
   /** The profile in use, for hints that say how to set its default store; none for one built from the environment. */
   profile?: string;
-  /** The embedded store creates `default` the first time it is used. */
+  /** The embedded store creates `default` the first time it is used, and uses it while no other default is set. */
   createDefault: boolean;
   /** Asks the user to pick one; undefined when nobody can answer. */
   pick?: (stores: Store[]) => Promise<Store>;
@@ -42,6 +42,9 @@ export async function resolveStore(provider: Provider, choice: StoreChoice): Pro
     });
   }
   if (stores.length === 1) return stores[0]!;
+  // The embedded store made `default` itself, so plain commands keep using it after a second store is created.
+  const own = choice.createDefault ? stores.find((s) => s.name === 'default') : undefined;
+  if (own) return own;
   if (stores.length === 0) {
     if (choice.createDefault) return provider.createStore('default');
     throw new SstoreError('not_found', 'this account has no secrets store yet', { reason: 'no_store', hint: 'create one with `sstore stores create NAME`' });

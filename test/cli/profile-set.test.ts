@@ -17,11 +17,12 @@ function fileTokenEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-test('local with two stores: the hint names `profile set local`, which works; SSTORE_STORE replaces it', async () => {
+test('local with two stores and no `default`: the hint names `profile set local`, which works; SSTORE_STORE replaces it', async () => {
   const env = isolatedEnv();
   const run = (args: string[], extra: NodeJS.ProcessEnv = {}, input?: string) => runCli(args, { env: { ...env, ...extra }, ...(input !== undefined && { input }) });
-  assert.equal((await run(['secrets', 'put', 'IN_DEFAULT'], {}, 'v')).code, 0);
+  assert.equal((await run(['stores', 'create', 'first'])).code, 0);
   assert.equal((await run(['stores', 'create', 'second'])).code, 0);
+  assert.equal((await run(['secrets', 'put', 'IN_FIRST', '--store', 'first'], {}, 'v')).code, 0);
   const ambiguous = await run(['secrets', 'list']);
   assert.equal(ambiguous.code, 2);
   assert.match(ambiguous.stderr, /hint: or set a default: `sstore profile set local --store S`/);
@@ -34,13 +35,13 @@ test('local with two stores: the hint names `profile set local`, which works; SS
   assert.deepEqual(JSON.parse(readFileSync(join(env.SSTORE_CONFIG_DIR!, 'config.json'), 'utf8')), { local: { store: 'second' } });
   assert.equal(JSON.parse((await run(['profile', 'show', '--json'])).stdout).store, 'second');
 
-  assert.equal((await run(['secrets', 'list', '-q'], { SSTORE_STORE: 'default' })).stdout, 'IN_DEFAULT\n');
-  const show = JSON.parse((await run(['profile', 'show', '--json'], { SSTORE_STORE: 'default' })).stdout);
-  assert.deepEqual([show.store, show.overridden], ['default', ['store (SSTORE_STORE)']]);
+  assert.equal((await run(['secrets', 'list', '-q'], { SSTORE_STORE: 'first' })).stdout, 'IN_FIRST\n');
+  const show = JSON.parse((await run(['profile', 'show', '--json'], { SSTORE_STORE: 'first' })).stdout);
+  assert.deepEqual([show.store, show.overridden], ['first', ['store (SSTORE_STORE)']]);
   const missing = await run(['secrets', 'list'], { SSTORE_STORE: 'nope' });
   assert.equal(missing.code, 3);
   assert.match(missing.stderr, /error: no store named "nope" \(SSTORE_STORE\)/);
-  assert.equal((await run(['secrets', 'list', '-q', '--store', 'default'], { SSTORE_STORE: 'second' })).stdout, 'IN_DEFAULT\n', '--store wins');
+  assert.equal((await run(['secrets', 'list', '-q', '--store', 'first'], { SSTORE_STORE: 'second' })).stdout, 'IN_FIRST\n', '--store wins');
 
   assert.equal((await run(['profile', 'set', 'local', '--no-store'])).code, 0);
   assert.equal((await run(['secrets', 'list'])).code, 2, 'no default again');
