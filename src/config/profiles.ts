@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SstoreError } from '../errors.ts';
+import { shownName } from '../providers/name-problem.ts';
 import type { ProviderName } from '../provider-names.ts';
 import { allProviders, descriptorOf } from '../providers/registry.ts';
 import { parseConfig } from './config-schema.ts';
@@ -132,7 +133,7 @@ export async function getProfile(env: NodeJS.ProcessEnv, name: string, from?: st
   if (name === LOCAL_PROFILE) return localProfile(config);
   const stored = config.profiles?.[name];
   if (!stored) {
-    throw new SstoreError('usage', `no profile named "${name}"${from ? ` (from ${from})` : ''}`, { reason: 'profile_not_found', hint: 'list them with `sstore profile list`' });
+    throw new SstoreError('usage', `no profile named ${shownName(name)}${from ? ` (from ${from})` : ''}`, { reason: 'profile_not_found', hint: 'list them with `sstore profile list`' });
   }
   return fromStored(name, stored);
 }
@@ -184,7 +185,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function checkProfileName(name: string): void {
   if (!NAME.test(name)) {
-    throw new SstoreError('usage', `invalid profile name "${name}": use letters, digits, "_" and "-" (up to 64)`, { reason: 'profile_name_invalid' });
+    throw new SstoreError('usage', `invalid profile name ${shownName(name)}: use letters, digits, "_" and "-" (up to 64)`, { reason: 'profile_name_invalid' });
   }
   if (name === LOCAL_PROFILE || name === ENV_PROFILE) {
     throw new SstoreError('usage', `"${name}" is a built-in profile name`, {

@@ -81,3 +81,11 @@ test('an unquoted multi-line PEM in a dotenv file is one problem naming the key,
   refusedWithoutEcho(result, new RegExp(`^${path}:3: expected NAME=value \\(also lines 4–5\\): is it the rest of TLS_KEY's value from line 2\\? A multi-line value needs double quotes\\nerror: .*pem\\.env: 1 problem; nothing was written\\n$`));
   assert.ok(!result.stderr.includes('MIIEvQIB') && !result.stderr.includes('BKcwggSj'));
 });
+
+test('a profile name holding "=" is refused or not found without showing it', async () => {
+  const env = isolatedEnv();
+  const added = await runCli(['profile', 'add', `p=${SECRET}`, '--account', 'a1'], { env });
+  refusedWithoutEcho(added, /^error: invalid profile name \(a name not shown: it may be a value\): use letters/);
+  const used = await runCli(['--profile', `p=${SECRET}`, 'secrets', 'list'], { env });
+  refusedWithoutEcho(used, /^error: no profile named \(a name not shown: it may be a value\)/);
+});
