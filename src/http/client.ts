@@ -1,7 +1,7 @@
 import { createFetch, type FetchResponse } from 'ofetch';
 import { isSstoreError, SstoreError } from '../errors.ts';
 import { VERSION } from '../version.ts';
-import { networkError } from './errors.ts';
+import { networkError, statusKind } from './errors.ts';
 
 export type FetchFn = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -107,7 +107,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const contentType = response.headers.get('content-type');
         const body = request.text && !response.ok ? parseJsonText(response._data, contentType) : response._data;
         if (response.ok && (request.text || !isFailedEnvelope(body))) return { status: response.status, body, contentType };
-        const retryable = response.status === 429 || (response.status >= 500 && response.status !== 507);
+        // What the status alone calls a network problem (429, 5xx but a full disk) may pass on a later try.
+        const retryable = statusKind(response.status) === 'network';
         if (retryable && n < retries && (IDEMPOTENT.has(method) || response.status === 429)) {
           const after = retryAfterMs(response.headers.get('retry-after'));
           await wait(options, after ?? backoff(n, baseDelay, maxDelay), `HTTP ${response.status}`);
