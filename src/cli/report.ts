@@ -31,8 +31,8 @@ function printStacks(io: Pick<IO, 'err'>, error: unknown): void {
   }
 }
 
-/** Commands that manage profiles rather than use one take no `--profile`. */
-const PROFILE_FREE = /^sstore (profile (add|set|list|ls|use|rm|remove)|login|logout|completion|server)\b/;
+/** Commands that manage profiles rather than use one take no `--profile` (`login`/`logout` do: they act on one). */
+const PROFILE_FREE = /^sstore (profile (add|set|list|ls|use|rm|remove)|completion|server)\b/;
 
 /** `sstore …` commands quoted in a hint, with `--profile NAME` added where they would otherwise use another profile. */
 export function keepProfile(hint: string, profile: string | undefined): string {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
-import { isolatedEnv } from '../helpers/env.ts';
+import { isolatedEnv, tempDir } from '../helpers/env.ts';
+import { startServer } from '../helpers/server.ts';
 
 const env = isolatedEnv();
 const run = (args: string[], input?: string) => runCli(args, { env, ...(input !== undefined && { input }) });
@@ -83,4 +84,11 @@ test('hints name the profile given with --profile, so the command they suggest a
   assert.match(r.stderr, /\nhint: list them with `sstore --profile dev-neo secrets list`\n$/);
   const withoutFlag = await runCli(['secrets', 'get', 'MISSING'], { env: local });
   assert.match(withoutFlag.stderr, /\nhint: list them with `sstore secrets list --store default`\n$/);
+
+  // A refused token: the login the hint suggests is the one for this profile.
+  const server = await startServer({ env: isolatedEnv({ SSTORE_ROOT_TOKEN: 'root-token-for-hints' }), dataDir: tempDir() });
+  assert.equal((await runCli(['profile', 'add', 'dev', '--url', server.api, '--account', 'a1'], { env: local })).code, 0);
+  const refused = await runCli(['--profile', 'dev', 'stores', 'list'], { env: { ...local, SSTORE_API_TOKEN: 'wrong-token' } });
+  assert.equal(refused.code, 4, refused.stderr);
+  assert.match(refused.stderr, /\nhint: .*`sstore --profile dev login`/);
 });
