@@ -120,7 +120,7 @@ test('sgp: auth, scopes and accounts are refused with exit 4; the secrets are un
   assertRefused(await run(['secrets', 'rm', 'kept', '--yes'], undefined, asReader), 4, /lacks the "write" permission/);
   assertRefused(await run(['secrets', 'list'], undefined, { SSTORE_API_TOKEN: otherAccount }), 4, /not allowed to access account acct-sgp-cli/);
   const bad = await run(['secrets', 'list'], undefined, { SSTORE_API_TOKEN: 'sst_not-a-real-token' });
-  assertRefused(bad, 4, /^error: Invalid API key\nhint: check the API key: `sstore login`, or set SGP_API_KEY/);
+  assertRefused(bad, 4, /^error: Invalid API key\nhint: check the API key: `sstore --profile gp login`, or set SGP_API_KEY/);
   const login = await runCli(['login', '--profile', 'gp'], { env: (await sgpUser()).env, input: 'wrong-token\n' });
   assert.equal(login.code, 4, 'login checks the key with one request');
   assert.equal((await run(['secrets', 'list', '-q'])).stdout.split('\n').includes('kept'), true);
