@@ -73,8 +73,13 @@ export class Engine {
   }
 
   /** See Storage.revalidate: at the start of every request, before it reads anything. */
-  revalidate(): void {
-    this.storage.revalidate();
+  revalidate(): Awaitable<void> {
+    return this.storage.revalidate();
+  }
+
+  /** Whether the database answers (for /healthz). */
+  isReachable(): Promise<boolean> {
+    return this.storage.isReachable();
   }
 
   // ---- stores

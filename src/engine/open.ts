@@ -9,11 +9,9 @@ import { Engine } from './engine.ts';
 import { openKeychain, type Keychain } from '../keychain.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { createMasterKey, findMasterKey, type KeySource, type MasterKey } from './master-key.ts';
-import { openSqliteStorage } from './storage/sqlite.ts';
 import type { Storage } from './storage/storage.ts';
+import { DATABASE_FILE_NAME, openStorage } from './storage/target.ts';
 import type { Limits } from './types.ts';
-
-export const DATABASE_FILE_NAME = 'sstore.db';
 
 const KEY_CHECK = 'key_check';
 const KEY_SOURCE = 'key_source';
@@ -45,7 +43,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   // An existing database proves its key on a read-only connection, before anything (a migration, or the WAL
   // checkpoint a read-write connection makes when it closes) may write to it.
   let cipher = existsSync(dbPath) ? await proveKey(where) : undefined;
-  const storage = await openSqliteStorage(dbPath);
+  const storage = await openStorage({ kind: 'sqlite', dataDir: options.dataDir });
   try {
     if (!cipher) {
       if ((await storage.schemaVersion()) === 0) await storage.migrate();
@@ -66,7 +64,7 @@ type KeyLocation = { dataDir: string; dbPath: string; env: NodeJS.ProcessEnv; ke
 async function proveKey(where: KeyLocation): Promise<Cipher | undefined> {
   let probe: Storage;
   try {
-    probe = await openSqliteStorage(where.dbPath, { readOnly: true });
+    probe = await openStorage({ kind: 'sqlite', dataDir: where.dataDir }, { readOnly: true });
   } catch {
     return undefined; // not openable read-only (e.g. being created): the read-write path says why if it matters
   }

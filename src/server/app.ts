@@ -46,7 +46,8 @@ export function createApp(options: AppOptions): ApiHandler {
 
   return (request) => {
     // Before any route reads: cached tokens, stores and secrets stay as fresh as the database, whoever changed it.
-    options.engine.revalidate();
-    return app.fetch(request);
+    // SQLite answers at once; only a backend that must ask its database costs a promise here.
+    const fresh = options.engine.revalidate();
+    return fresh instanceof Promise ? fresh.then(() => app.fetch(request)) : app.fetch(request);
   };
 }

@@ -17,7 +17,7 @@ import type {
 import { MetadataCache } from './metadata-cache.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { diskFullError, isDiskFull } from './sqlite-errors.ts';
-import type { AccountScope, NewSecretRow, SecretPatch, Storage } from './storage.ts';
+import type { AccountScope, NewSecretRow, SecretPatch, Storage, StorageItem } from './storage.ts';
 
 type Row = Record<string, SQLInputValue>;
 /**
@@ -297,6 +297,27 @@ class SqliteStorage implements Storage {
 
   async hasSecrets(): Promise<boolean> {
     return this.stmt('SELECT 1 FROM secrets LIMIT 1').get() !== undefined;
+  }
+
+  async isReachable(): Promise<boolean> {
+    try {
+      return this.db.isOpen && this.stmt('SELECT 1 AS ok').get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  async claimMeta(key: string, value: Uint8Array): Promise<Uint8Array> {
+    return this.transaction(() => {
+      this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
+      return (this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as Row).value as Uint8Array;
+    });
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (
+      this.stmt('SELECT 1 FROM stores LIMIT 1').get() === undefined && this.stmt('SELECT 1 FROM tokens LIMIT 1').get() === undefined
+    );
   }
 
   async setMeta(key: string, value: Uint8Array): Promise<void> {
@@ -704,6 +725,67 @@ class SqliteStorage implements Storage {
   async deleteToken(idOrName: string): Promise<boolean> {
     this.dropCaches();
     return this.transaction(() => Number(this.stmt('DELETE FROM tokens WHERE id = ? OR name = ?').run(idOrName, idOrName).changes) > 0);
+  }
+
+  async *exportAll(): AsyncIterable<StorageItem> {
+    for (const row of this.stmt('SELECT key, value FROM meta ORDER BY key').iterate() as Iterable<Row>) {
+      yield { kind: 'meta', key: row.key as string, value: row.value as Uint8Array };
+    }
+    for (const row of this.rows(`SELECT ${STORE_COLUMNS} FROM stores ORDER BY seq`).all()) {
+      yield { kind: 'store', store: toStore(row) };
+    }
+    // A page at a time: a large store is never held in memory whole.
+    const page = this.rows(`SELECT ${SECRET_COLUMNS}, value, seq FROM secrets WHERE seq > ? ORDER BY seq LIMIT 500`);
+    for (let after = 0; ; ) {
+      const rows = page.all(after);
+      for (const row of rows) yield { kind: 'secret', record: toSecret(row), sealed: row[12] as Uint8Array };
+      if (rows.length < 500) break;
+      after = rows.at(-1)![13] as number;
+    }
+    for (const row of this.stmt('SELECT * FROM tokens ORDER BY created, id').all() as Row[]) {
+      yield { kind: 'token', token: toToken(row), hash: Buffer.from(row.hash as Uint8Array).toString('hex') };
+    }
+  }
+
+  async importAll(items: AsyncIterable<StorageItem>, options: { replace: boolean }): Promise<number> {
+    // Collected first: a SQLite transaction cannot stay open across awaits another caller might interleave with.
+    const all: StorageItem[] = [];
+    for await (const item of items) all.push(item);
+    this.dropCaches();
+    return this.transaction(() => {
+      if (options.replace) {
+        this.stmt('DELETE FROM secrets').run();
+        this.stmt('DELETE FROM stores').run();
+        this.stmt('DELETE FROM tokens').run();
+      } else if (
+        this.stmt('SELECT 1 FROM stores LIMIT 1').get() !== undefined ||
+        this.stmt('SELECT 1 FROM tokens LIMIT 1').get() !== undefined
+      ) {
+        throw new SstoreError('conflict', `${this.location} is not empty`, { reason: 'target_not_empty' });
+      }
+      const scopes = new Map<string, AccountScope>();
+      for (const item of all) {
+        if (item.kind === 'meta') {
+          this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(item.key, item.value);
+        } else if (item.kind === 'store') {
+          const s = item.store;
+          this.stmt('INSERT INTO stores (id, namespace, account_id, name, managed_by, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+            s.id, s.namespace, s.accountId, s.name, s.managedBy, s.created, s.modified,
+          );
+          scopes.set(s.id, { namespace: s.namespace, accountId: s.accountId });
+        } else if (item.kind === 'secret') {
+          const scope = scopes.get(item.record.storeId);
+          if (!scope) throw new SstoreError('validation', `secret ${item.record.id} belongs to no copied store`);
+          this.insertRows([{ record: item.record, sealed: item.sealed }], scope, 0, Number.MAX_SAFE_INTEGER);
+        } else {
+          const t = item.token;
+          this.stmt('INSERT INTO tokens (id, name, hash, permissions, account, service, created) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+            t.id, t.name, Buffer.from(item.hash, 'hex'), t.permissions.join(','), t.account, t.service, t.created,
+          );
+        }
+      }
+      return all.length;
+    });
   }
 
   async close(): Promise<void> {

@@ -10,12 +10,18 @@ import type {
 import type { Awaitable } from '../awaitable.ts';
 
 /**
- * What the engine needs from a database. Every mutating method is one atomic transaction: it either happens
- * completely or not at all, including the limit checks it is given. Methods are async so that a networked backend
- * (PostgreSQL) fits the same interface as the embedded SQLite one; the three lookups on every request's path
- * (token, store, secret by id) are Awaitable, so that SQLite and its caches answer them without a promise.
+ * What the engine needs from a database, shaped by neither backend (SQLite, PostgreSQL). Every mutating method is one
+ * atomic transaction: it either happens completely or not at all, including the limit checks it is given, and the
+ * limits hold exactly however many processes or server instances write at once. Failures are SstoreErrors with the
+ * kinds and reasons each method names, never a backend's own error; a database that cannot be reached is an
+ * `internal` error with status 503 and reason `database_unavailable` (the server answers 503 with Retry-After), a
+ * full disk one with status 507. Methods are async so that a networked backend fits;
+ * the three lookups on every request's path (token, store, secret by id) and `revalidate` are Awaitable, so that
+ * SQLite and its caches answer them without a promise. test/storage/contract.ts is the executable form of this
+ * contract: every backend passes it unchanged.
  */
 export interface Storage {
+  /** Where the data is, for messages: a file path, or a database URL without its password. */
   readonly location: string;
 
   /** The schema version the database is at (0: empty), and bringing it to the newest one. */
@@ -23,18 +29,28 @@ export interface Storage {
   migrate(): Promise<void>;
 
   /**
-   * Makes cached reads current: drops whatever was cached if another connection (another process) has committed
-   * since the last check. The server calls it at the start of every request; requests read in the same turn of the
-   * event loop share one check, so a token revoked or a store deleted elsewhere counts from the next request that
-   * arrives after the commit. Cached: tokens by hash, stores and secrets (metadata only, never a value) by id. Until
-   * the first call nothing is cached. Synchronous and cheap.
+   * The coherence hook. The server calls it at the start of every request, before anything is read; once it has
+   * returned, reads see every write that any connection (another process, another server instance) had acknowledged
+   * before the call. How is the backend's business: SQLite compares `PRAGMA data_version` synchronously and drops its
+   * caches of metadata (never a value) when another connection committed; a backend without caches returns at once.
+   * Until the first call a backend caches nothing, so one-shot users (CLI commands, `server token`) never read stale.
    */
-  revalidate(): void;
+  revalidate(): Awaitable<void>;
+
+  /** Whether the database answers now (for /healthz); never throws. */
+  isReachable(): Promise<boolean>;
 
   getMeta(key: string): Promise<Uint8Array | undefined>;
+  setMeta(key: string, value: Uint8Array): Promise<void>;
+  /**
+   * Stores `value` under `key` unless a value is there already, and returns what is stored then: when several
+   * processes race to set the same key (two instances writing the master-key check), all of them get the winner's.
+   */
+  claimMeta(key: string, value: Uint8Array): Promise<Uint8Array>;
   /** Whether any secret (a sealed value) is stored: such a database must never get a new master key. */
   hasSecrets(): Promise<boolean>;
-  setMeta(key: string, value: Uint8Array): Promise<void>;
+  /** Whether the database holds no store, secret or token (meta such as the key check does not count). */
+  isEmpty(): Promise<boolean>;
 
   listStores(query: StoreQuery): Promise<Page<StoreRecord>>;
   getStore(namespace: Namespace, accountId: string, storeId: string): Awaitable<StoreRecord | undefined>;
@@ -60,17 +76,35 @@ export interface Storage {
 
   /**
    * Inserts a token in one transaction. When its name is taken: `fail` throws `conflict`, `replace` deletes the
-   * other token first, `keep` leaves it and returns false.
+   * other token first, `keep` leaves it and returns false. `hash`: the token's SHA-256 in hex (see hashToken).
    */
-  /** `hash`: the token's SHA-256 in hex (see hashToken); stored as its bytes. */
   insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean>;
   findTokenByHash(hash: string): Awaitable<{ token: TokenRecord; hash: Uint8Array } | undefined>;
   listTokens(): Promise<TokenRecord[]>;
   /** Deletes a token by id or name; returns whether one existed. */
   deleteToken(idOrName: string): Promise<boolean>;
 
+  /**
+   * Everything, for `sstore server copy`: meta, then stores, secrets (with their sealed values, as stored) and tokens,
+   * each in the order they were made, so that a copy lists in the same order as its source.
+   */
+  exportAll(): AsyncIterable<StorageItem>;
+  /**
+   * Writes what exportAll gave, in one transaction: all of it or nothing. `replace: false` fails with `conflict`
+   * (reason `target_not_empty`) when the database is not empty; `replace: true` deletes its stores, secrets and tokens
+   * first. Meta items overwrite. Returns the number of items written.
+   */
+  importAll(items: AsyncIterable<StorageItem>, options: { replace: boolean }): Promise<number>;
+
   close(): Promise<void>;
 }
+
+/** One record of a whole database, as exportAll gives it and importAll takes it. */
+export type StorageItem =
+  | { kind: 'meta'; key: string; value: Uint8Array }
+  | { kind: 'store'; store: StoreRecord }
+  | { kind: 'secret'; record: SecretRecord; sealed: Uint8Array }
+  | { kind: 'token'; token: TokenRecord; hash: string };
 
 export interface AccountScope {
   namespace: Namespace;
