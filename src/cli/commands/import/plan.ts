@@ -1,24 +1,20 @@
 import { isSstoreError } from '../../../errors.ts';
 import type { ParseResult, Problem } from '../../../formats/types.ts';
-import type { Provider, Secret, Store } from '../../../providers/provider.ts';
+import type { Provider } from '../../../providers/provider.ts';
 import { MAX_VALUE_BYTES } from '../../value-input.ts';
+import type { PlanEntry } from '../../writes/plan.ts';
 
-export interface FileEntry {
-  name: string;
-  value: string;
+/** A line of the file, as the plan carries it (the plan itself is `src/cli/writes/plan.ts`, shared with sync). */
+export interface FileEntry extends PlanEntry {
   line: number;
 }
 
-/** What an import will do, worked out before anything is written. */
-export interface ImportPlan {
-  /** Names not in the store: created in batches through the array endpoint. */
-  create: FileEntry[];
-  /** Names already in the store: their value is patched (scopes and comment are left alone). */
-  update: Array<FileEntry & { id: string }>;
-  /** Names already in the store with the same value (known only where the provider returns values): not written. */
-  unchanged: FileEntry[];
-  /** With --prune: secrets of the store that the file does not name. */
-  remove: Secret[];
+/** What a value must be for `put` (and so for import and sync): not empty, not over the size limit. */
+export function valueProblem(name: string, value: string): { message: string; kind?: 'quota' } | undefined {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes === 0) return { message: `${name}: the value is empty` };
+  if (bytes > MAX_VALUE_BYTES) return { message: `${name}: the value is ${bytes.toLocaleString('en')} bytes; the limit is ${MAX_VALUE_BYTES.toLocaleString('en')}`, kind: 'quota' };
+  return undefined;
 }
 
 /**
@@ -36,47 +32,8 @@ export function checkEntries(parsed: ParseResult, file: string, provider: Provid
       at(error.message);
       continue;
     }
-    const bytes = Buffer.byteLength(entry.value, 'utf8');
-    if (bytes === 0) at(`${entry.name}: the value is empty`);
-    else if (bytes > MAX_VALUE_BYTES) at(`${entry.name}: the value is ${bytes.toLocaleString('en')} bytes; the limit is ${MAX_VALUE_BYTES.toLocaleString('en')}`, 'quota');
+    const problem = valueProblem(entry.name, entry.value);
+    if (problem) at(problem.message, problem.kind);
   }
   return problems.sort((a, b) => a.line - b.line);
-}
-
-export function planImport(entries: readonly FileEntry[], existing: readonly Secret[], prune: boolean): ImportPlan {
-  const byName = new Map<string, Secret>();
-  for (const secret of existing) if (!byName.has(secret.name)) byName.set(secret.name, secret);
-  const plan: ImportPlan = { create: [], update: [], unchanged: [], remove: [] };
-  for (const entry of entries) {
-    const found = byName.get(entry.name);
-    if (found) plan.update.push({ ...entry, id: found.id });
-    else plan.create.push(entry);
-  }
-  if (prune) {
-    const named = new Set(entries.map((e) => e.name));
-    plan.remove = existing.filter((s) => !named.has(s.name));
-  }
-  return plan;
-}
-
-/**
- * Moves the updates whose stored value already equals the file's to `unchanged`, where the provider can return
- * values (the embedded store, a local server with a reveal token, Neostore). Elsewhere (Cloudflare itself, SGP, a
- * token without reveal) nothing can be compared, and every existing name stays an update.
- */
-export async function findUnchanged(provider: Provider, store: Store, plan: ImportPlan): Promise<void> {
-  if (!provider.capabilities.canReveal || plan.update.length === 0) return;
-  let stored: Map<string, string>;
-  try {
-    stored = new Map((await provider.revealSecrets(store.id, plan.update.map((e) => e.id))).map((r) => [r.id, r.value]));
-  } catch (error) {
-    if (isSstoreError(error) && (error.kind === 'permission' || error.kind === 'unsupported')) return;
-    throw error;
-  }
-  const update: ImportPlan['update'] = [];
-  for (const entry of plan.update) {
-    if (stored.get(entry.id) === entry.value) plan.unchanged.push({ name: entry.name, value: entry.value, line: entry.line });
-    else update.push(entry);
-  }
-  plan.update = update;
 }
