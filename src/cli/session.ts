@@ -33,11 +33,13 @@ function checkUrl(url: string, profile: string): void {
 export interface OpenOptions {
   /** `login`: a token to try instead of the stored one. */
   token?: string;
+  /** `sync --from/--to`: this profile instead of the one --profile and the environment choose. */
+  profile?: string;
 }
 
 export async function openSession(ctx: Context, options: OpenOptions = {}): Promise<Session> {
   const { io, globals } = ctx;
-  const profile = await resolveProfile(io.env, globals.profile);
+  const profile = await resolveProfile(io.env, options.profile ?? globals.profile);
   const log = globals.verbose ? (line: string) => io.err(`sstore: ${line}`) : undefined;
   const descriptor = descriptorOf(profile.provider);
   if (profile.local) {

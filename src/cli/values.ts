@@ -2,7 +2,7 @@ import { SstoreError } from '../errors.ts';
 import type { Entry } from '../formats/types.ts';
 import { collect } from '../http/pagination.ts';
 import { shownName } from '../providers/name-problem.ts';
-import type { Provider, Store } from '../providers/provider.ts';
+import type { Provider, Secret, Store } from '../providers/provider.ts';
 import { requireSupport } from '../providers/support.ts';
 import type { Session } from './session.ts';
 
@@ -16,6 +16,11 @@ export function requireValues(session: Session, command: string): void {
  * order given; nothing else is revealed.
  */
 export async function readValues(provider: Provider, store: Store, only?: readonly string[]): Promise<Entry[]> {
+  return (await readSecrets(provider, store, only)).map(({ secret, value }) => ({ name: secret.name, value }));
+}
+
+/** `readValues`, with each secret's metadata (scopes, comment) beside its value: what `sync` copies. */
+export async function readSecrets(provider: Provider, store: Store, only?: readonly string[]): Promise<Array<{ secret: Secret; value: string }>> {
   const secrets = await collect(provider.listSecrets(store.id, { order: 'name', direction: 'asc' }));
   let wanted = secrets;
   if (only !== undefined && only.length > 0) {
@@ -34,6 +39,6 @@ export async function readValues(provider: Provider, store: Store, only?: readon
   return wanted.map((s) => {
     const value = revealed.get(s.id);
     // Deleted between the list and the reveal: it is simply no longer there.
-    return value === undefined ? undefined : { name: s.name, value };
-  }).filter((e): e is Entry => e !== undefined);
+    return value === undefined ? undefined : { secret: s, value };
+  }).filter((e) => e !== undefined);
 }

@@ -109,6 +109,10 @@ function fromStored(name: string, stored: StoredProfile): Profile {
   return { name, provider: stored.provider, local, url: local ? undefined : stored.url, account: stored.account, store: stored.store };
 }
 
+function environmentProfile(provider: ProviderName): Profile {
+  return { name: ENV_PROFILE, provider, local: false, url: descriptorOf(provider).defaultUrl, account: undefined, store: undefined };
+}
+
 /** The provider the environment names (step 4 above), or undefined. */
 function environmentProvider(env: NodeJS.ProcessEnv): ProviderName | undefined {
   const named = allProviders().filter((p) => env[p.env.account]);
@@ -131,6 +135,15 @@ export async function listProfiles(env: NodeJS.ProcessEnv): Promise<{ profiles: 
 export async function getProfile(env: NodeJS.ProcessEnv, name: string, from?: string): Promise<Profile> {
   const config = await readConfig(env);
   if (name === LOCAL_PROFILE) return localProfile(config);
+  if (name === ENV_PROFILE && !config.profiles?.[name]) {
+    // `--profile env` names the profile the environment builds (step 4), e.g. `sync --to env` in CI.
+    const provider = environmentProvider(env);
+    if (provider) return environmentProfile(provider);
+    throw new SstoreError('usage', 'the environment names no provider, so there is no profile "env"', {
+      reason: 'profile_not_found',
+      hint: `set ${allProviders().map((p) => p.env.account).join(', ')} or SSTORE_API_URL`,
+    });
+  }
   const stored = config.profiles?.[name];
   if (!stored) {
     throw new SstoreError('usage', `no profile named ${shownName(name)}${from ? ` (from ${from})` : ''}`, { reason: 'profile_not_found', hint: 'list them with `sstore profile list`' });
@@ -154,7 +167,7 @@ export async function resolveProfile(env: NodeJS.ProcessEnv, flag: string | unde
   } else {
     const provider = environmentProvider(env);
     if (provider) {
-      profile = { name: ENV_PROFILE, provider, local: false, url: descriptorOf(provider).defaultUrl, account: undefined, store: undefined };
+      profile = environmentProfile(provider);
       selectedBy = 'environment';
     } else {
       profile = localProfile(config);

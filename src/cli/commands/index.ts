@@ -10,6 +10,7 @@ import { registerRun } from './run.ts';
 import { registerSecrets } from './secrets/index.ts';
 import { registerServer } from './server/index.ts';
 import { registerStores } from './stores/index.ts';
+import { registerSync } from './sync/index.ts';
 
 /** Every command, in help order. */
 export function registerCommands(program: Command): void {
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerRun(program);
   registerExport(program);
   registerImport(program);
+  registerSync(program);
   registerServer(program);
   registerCompletion(program);
   registerComplete(program, { names: async (request) => (await import('../completion-names.ts')).listNames(request) });

@@ -22,17 +22,22 @@ export function printPlan(ctx: Context, plan: WritePlan, head: Record<string, un
     return;
   }
   if (globals.quiet) return;
+  const lines = planLines(plan, why);
+  if (lines.length > 0) io.out(lines.join('\n'));
+}
+
+/** One line per name: `create     A`, with `  (why)` after it where there is a reason. */
+export function planLines(plan: WritePlan, why?: (name: string) => string | undefined): string[] {
   const line = (action: string, name: string) => {
     const reason = why?.(name);
     return `${action.padEnd(11)}${name}${reason === undefined ? '' : `  (${reason})`}`;
   };
-  const lines = [
+  return [
     ...plan.create.map((e) => line('create', e.name)),
     ...plan.update.map((e) => line('update', e.name)),
     ...plan.unchanged.map((e) => line('unchanged', e.name)),
     ...plan.remove.map((s) => line('delete', s.name)),
   ];
-  if (lines.length > 0) io.out(lines.join('\n'));
 }
 
 export interface ReportWords {
