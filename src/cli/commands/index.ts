@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAuth } from './auth/index.ts';
+import { registerBindings } from './bindings/index.ts';
 import { registerComplete } from './complete.ts';
 import { registerCompletion } from './completion.ts';
 import { registerExport } from './export.ts';
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerExport(program);
   registerImport(program);
   registerSync(program);
+  registerBindings(program);
   registerServer(program);
   registerCompletion(program);
   registerComplete(program, { names: async (request) => (await import('../completion-names.ts')).listNames(request) });
