@@ -47,7 +47,8 @@ export async function runSync(ctx: Context, options: SyncOptions): Promise<void>
       }
 
       const read = await readSecrets(source.provider, sourceStore, options.only);
-      const entries: PlanEntry[] = read.map(({ secret, value }) => ({ name: secret.name, value, scopes: secret.scopes, comment: secret.comment }));
+      // A new secret keeps the source's scopes and comment where the source has them (else `workers`, as `put`).
+      const entries: PlanEntry[] = read.map(({ secret, value }) => ({ name: secret.name, value, ...(secret.scopes.length > 0 && { scopes: secret.scopes }), comment: secret.comment }));
       const problems = checkForTarget(entries, target.provider, sourceWhere);
       if (problems.length > 0) {
         for (const problem of problems) io.err(problem);
