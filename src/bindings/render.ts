@@ -1,5 +1,4 @@
 import { SstoreError } from '../errors.ts';
-import { upperSnake } from '../formats/names.ts';
 
 /**
  * The `secrets_store_secrets` block of a Worker's wrangler config: one binding per secret, naming the store by id and
@@ -17,22 +16,29 @@ export type BindingFormat = (typeof BINDING_FORMATS)[number];
 export const BINDING_CASES = ['upper', 'camel', 'as-is'] as const;
 export type BindingCase = (typeof BINDING_CASES)[number];
 
-/** `db-password` → `dbPassword`, `DB_PASSWORD` → `dbPassword`, `apiKey` → `apiKey`; a leading digit behind `_`. */
-function camel(name: string): string {
-  const words = name
+/** The words of a name: split at anything but a letter or digit, and where a lower-case letter meets an upper-case one. */
+function words(name: string): string[] {
+  return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
-  const joined = words.map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join('');
-  return /^[0-9]/.test(joined) ? `_${joined}` : joined;
 }
 
-/** The variable a Worker reads the secret through (`env.DB_PASSWORD`): upper-snake by default, as wrangler's examples. */
+/** A binding is a JavaScript identifier: a leading digit goes behind `_`. */
+function identifier(text: string): string {
+  return /^[0-9]/.test(text) ? `_${text}` : text;
+}
+
+/**
+ * The variable a Worker reads the secret through (`env.DB_PASSWORD`): `upper` (the default, as wrangler's examples)
+ * `db-password`, `dbPassword` → `DB_PASSWORD`; `camel` → `dbPassword`; `as-is` keeps the secret's name.
+ */
 export function bindingName(name: string, style: BindingCase): string {
-  if (style === 'upper') return upperSnake(name);
-  if (style === 'camel') return camel(name);
-  return name;
+  if (style === 'as-is') return name;
+  const parts = words(name);
+  if (style === 'upper') return identifier(parts.map((w) => w.toUpperCase()).join('_'));
+  return identifier(parts.map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join(''));
 }
 
 /** One binding per secret; two secrets that would share a binding are an error naming both, never one lost. */
