@@ -62,6 +62,12 @@ const CASES: Array<[string, string[]]> = [
   ['sstore secrets list --direction ', ['asc', 'desc']],
   ['sstore secrets list --order m', ['modified']],
   ['sstore profile add p --provider ', ['cloudflare', 'neostore', 'sgp']],
+  ['sstore sy', ['sync']],
+  ['sstore sync --pru', ['--prune']],
+  ['sstore sync --from ', ['local']],
+  ['sstore bin', ['bindings']],
+  ['sstore bindings --binding-case ', ['as-is', 'camel', 'upper']],
+  ['sstore bindings --format ', ['jsonc', 'toml']],
 ];
 
 for (const [shell, complete] of Object.entries(SHELLS)) {

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { completeWith } from '../../../completion/kinds.ts';
 import { contextFor, examples, helpNote } from '../../context.ts';
 import { commaList } from '../../options.ts';
 
@@ -16,8 +17,8 @@ export function registerSync(program: Command): void {
   const command = program
     .command('sync')
     .description('Copy a store\'s secrets into another profile\'s store: a plan by name, then batched writes (--prune deletes the rest)')
-    .requiredOption('--from <profile[:store]>', 'where the values are read: a profile that can return them (local, a local server, neostore)')
-    .requiredOption('--to <profile[:store]>', 'where they are written: any profile (env: the one the environment names, as in CI)')
+    .addOption(completeWith(new Option('--from <profile[:store]>', 'where the values are read: a profile that can return them (local, a local server, neostore)').makeOptionMandatory(), 'profile'))
+    .addOption(completeWith(new Option('--to <profile[:store]>', 'where they are written: any profile (env: the one the environment names, as in CI)').makeOptionMandatory(), 'profile'))
     .option('--only <names>', 'comma-separated secret names: only these (each must exist in the source)', commaList)
     .option('--prune', 'also delete the secrets of the target store that the source does not have')
     .option('--allow-empty', 'let --prune with an empty source empty the target')
