@@ -1,5 +1,6 @@
 import { isSstoreError, SstoreError } from '../../errors.ts';
 import type { Provider, Secret, Store } from '../../providers/provider.ts';
+import { MAX_VALUE_BYTES } from '../value-input.ts';
 
 /**
  * A plan of writes into one store, worked out before anything is written: what `import` and `sync` share. Entries
@@ -60,6 +61,14 @@ export async function findUnchanged<E extends PlanEntry>(provider: Provider, sto
   for (const entry of plan.update) (stored.get(entry.id) === entry.value ? plan.unchanged : update).push(entry);
   plan.update = update;
   return true;
+}
+
+/** What a value must be for `put` (and so for import and sync): not empty, not over the size limit. */
+export function valueProblem(name: string, value: string): { message: string; kind?: 'quota' } | undefined {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes === 0) return { message: `${name}: the value is empty` };
+  if (bytes > MAX_VALUE_BYTES) return { message: `${name}: the value is ${bytes.toLocaleString('en')} bytes; the limit is ${MAX_VALUE_BYTES.toLocaleString('en')}`, kind: 'quota' };
+  return undefined;
 }
 
 export function countSecrets(n: number): string {

@@ -1,9 +1,7 @@
-import { SstoreError } from '../../../errors.ts';
-import { isSstoreError } from '../../../errors.ts';
+import { isSstoreError, SstoreError } from '../../../errors.ts';
 import type { Provider, Store } from '../../../providers/provider.ts';
 import type { SyncState } from '../../../sync/state.ts';
-import { valueProblem } from '../import/plan.ts';
-import { findUnchanged, type PlanEntry, type WritePlan } from '../../writes/plan.ts';
+import { findUnchanged, valueProblem, type PlanEntry, type WritePlan } from '../../writes/plan.ts';
 
 /** One side of a sync: `PROFILE[:STORE]` as typed. */
 export interface Endpoint {
