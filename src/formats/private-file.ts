@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SstoreError } from '../errors.ts';
 
@@ -9,10 +9,20 @@ import { SstoreError } from '../errors.ts';
  * the file is renamed over the target. An existing file at `path` is replaced, whatever its mode was.
  */
 export function writePrivateFile(path: string, text: string): void {
+  replaceFile(path, text, 0o600);
+}
+
+/**
+ * Replaces `path` in one rename with a file of `mode` (a new file beside it, flushed first): a reader sees the old
+ * file or the new one, never half of it. `writePrivateFile` is this with 0600.
+ */
+export function replaceFile(path: string, text: string, mode: number): void {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fd = openSync(temp, 'wx', 0o600);
+    const fd = openSync(temp, 'wx', mode);
     try {
+      // The umask may have narrowed the mode given to open: a replaced file keeps exactly the mode asked for.
+      fchmodSync(fd, mode);
       writeSync(fd, text);
       fsyncSync(fd);
     } finally {

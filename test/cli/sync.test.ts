@@ -198,6 +198,7 @@ test('a target server stopped mid-sync: the account names what was and was not w
   const finished = await runCli(['sync', '--from', 'local', '--to', 'cf'], { env });
   assert.equal(finished.code, 0, finished.stderr);
   assert.match(finished.stderr, /created 150, updated 0, unchanged 100 in store main of profile cf\n$/);
+  assert.equal(creates, 2 + 2, '250 secrets travel in batches of 100: two requests, then the two the rerun needed for 150');
   const values = await targetValues(server, 'main');
   assert.equal(Object.keys(values).length, 250);
   assert.equal(values.S0249, 'v-S0249-secret');

@@ -1,9 +1,8 @@
-import { renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mergeJsonc, mergeToml } from '../../../bindings/merge.ts';
 import type { Binding, BindingFormat } from '../../../bindings/render.ts';
 import { SstoreError } from '../../../errors.ts';
+import { replaceFile } from '../../../formats/private-file.ts';
 import type { Context } from '../../context.ts';
 import { unifiedDiff } from '../../line-diff.ts';
 import { printJson, say } from '../../output.ts';
@@ -16,13 +15,6 @@ export interface WriteRequest {
   bindings: readonly Binding[];
   dryRun: boolean;
   yes: boolean;
-}
-
-/** Replaces the file in one rename, keeping its mode: a reader sees the old file or the new one, never half. */
-function replaceFile(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  writeFileSync(temp, text, { mode: statSync(path).mode & 0o777, flag: 'wx' });
-  renameSync(temp, path);
 }
 
 /** `--write FILE`: the merge, its diff (stdout), a question on a terminal (or --yes), then the file replaced. */
@@ -52,7 +44,8 @@ export async function writeBindings(ctx: Context, request: WriteRequest): Promis
     }
     if (!(await confirm(io, `Write these changes to ${file}?`))) throw new SstoreError('cancelled', `cancelled; ${file} was not changed`, { reason: 'cancelled' });
   }
-  replaceFile(file, merged);
+  // The file keeps its mode (a wrangler config is usually 0644, not secret: it names secrets, never values).
+  replaceFile(file, merged, statSync(file).mode & 0o777);
   outcome(true);
   say(ctx, `wrote ${bindings.length} bindings into ${file}`);
 }
