@@ -144,6 +144,11 @@ export class SyncState {
     delete this.secrets[name];
   }
 
+  /** Forgets the secrets the target no longer has (deleted there by someone else): their records can never match again. */
+  keepOnly(names: ReadonlySet<string>): void {
+    for (const name of Object.keys(this.secrets)) if (!names.has(name)) delete this.secrets[name];
+  }
+
   save(): void {
     if (!this.key) return;
     const state: StateFile = { version: 1, target: this.target, secrets: this.secrets };

@@ -139,6 +139,13 @@ test('embedded store → a server acting as Cloudflare: create, then exactly one
   assertNoValues(outputs.join('\n'), allValues, 'the output of sync');
   assertNoValues(server.stderr() + server.stdout(), allValues, 'the server log');
 
+  // A secret someone deletes on the target is forgotten at the next sync (here one that leaves it out with --only).
+  await run(['--profile', 'cf', 'secrets', 'rm', 'DB_PASSWORD', '--store', 'main', '--yes']);
+  await run(['sync', '--from', 'local', '--to', 'cf:main', '--only', 'API_KEY']);
+  const tidied = JSON.parse(readFileSync(join(stateDir, stateFile), 'utf8')) as typeof state;
+  assert.deepEqual(Object.keys(tidied.secrets), ['API_KEY']);
+  await run(['sync', '--from', 'local', '--to', 'cf:main']);
+
   // Forgetting the state: every existing secret is then one update, said why.
   const { rmSync } = await import('node:fs');
   rmSync(stateDir, { recursive: true });

@@ -61,6 +61,8 @@ export async function runSync(ctx: Context, options: SyncOptions): Promise<void>
       const plan = planWrites(entries, existing, options.prune === true);
       if (options.allowEmpty !== true) refuseEmptying(sourceWhere, where, plan, entries.length, 'sync');
       const state = SyncState.open(io.env, { ...targetId, store: targetStore.name });
+      state.keepOnly(new Set(existing.map((s) => s.name)));
+      if (globals.verbose) io.err(`sstore: sync state for ${where}: ${state.path}`);
       const why = await judgeUpdates(target.provider, targetStore, plan, state);
       const head = {
         from: { profile: source.profile.name, store: sourceStore.name },
@@ -106,7 +108,6 @@ export async function runSync(ctx: Context, options: SyncOptions): Promise<void>
           state.save();
         },
       });
-      if (globals.verbose) io.err(`sstore: sync state for ${where}: ${state.path}`);
     }, { profile: to.profile });
   }, { profile: from.profile });
 }
