@@ -363,17 +363,21 @@ class SqliteStorage implements Storage {
           reason: 'maximum_stores_exceeded',
         });
       }
-      try {
-        this.stmt(
-          'INSERT INTO stores (id, namespace, account_id, name, managed_by, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        ).run(store.id, store.namespace, store.accountId, store.name, store.managedBy, store.created, store.modified);
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw new SstoreError('conflict', `a store named "${store.name}" already exists`, { reason: 'store_name_already_exists' });
-        }
-        throw error;
-      }
+      this.insertStoreRow(store);
     });
+  }
+
+  private insertStoreRow(store: StoreRecord): void {
+    try {
+      this.stmt(
+        'INSERT INTO stores (id, namespace, account_id, name, managed_by, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(store.id, store.namespace, store.accountId, store.name, store.managedBy, store.created, store.modified);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new SstoreError('conflict', `a store named "${store.name}" already exists`, { reason: 'store_name_already_exists' });
+      }
+      throw error;
+    }
   }
 
   async deleteStore(storeId: string, force: boolean): Promise<void> {
@@ -685,25 +689,29 @@ class SqliteStorage implements Storage {
       const taken = this.stmt('SELECT id FROM tokens WHERE name = ?').get(token.name) !== undefined;
       if (taken && ifNameTaken === 'keep') return false;
       if (taken && ifNameTaken === 'replace') this.stmt('DELETE FROM tokens WHERE name = ?').run(token.name);
-      try {
-        this.stmt('INSERT INTO tokens (id, name, hash, permissions, account, service, created) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-          token.id,
-          token.name,
-          Buffer.from(hash, 'hex'),
-          token.permissions.join(','),
-          token.account,
-          token.service,
-          token.created,
-        );
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          const what = /tokens\.hash/.test((error as Error).message) ? 'that token value is already in use' : `a token named "${token.name}" already exists`;
-          throw new SstoreError('conflict', what);
-        }
-        throw error;
-      }
+      this.insertTokenRow(token, hash);
       return true;
     });
+  }
+
+  private insertTokenRow(token: TokenRecord, hash: string): void {
+    try {
+      this.stmt('INSERT INTO tokens (id, name, hash, permissions, account, service, created) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        token.id,
+        token.name,
+        Buffer.from(hash, 'hex'),
+        token.permissions.join(','),
+        token.account,
+        token.service,
+        token.created,
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (/tokens\.name/.test((error as Error).message)) {
+        throw new SstoreError('conflict', `a token named "${token.name}" already exists`, { reason: 'token_name_already_exists' });
+      }
+      throw new SstoreError('conflict', 'that token value is already in use', { reason: 'token_already_exists' });
+    }
   }
 
   findTokenByHash(hash: string): { token: TokenRecord; hash: Uint8Array } | undefined {
@@ -719,7 +727,7 @@ class SqliteStorage implements Storage {
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    return (this.stmt('SELECT * FROM tokens ORDER BY created').all() as Row[]).map(toToken);
+    return (this.stmt('SELECT * FROM tokens ORDER BY created, id').all() as Row[]).map(toToken);
   }
 
   async deleteToken(idOrName: string): Promise<boolean> {
@@ -768,20 +776,14 @@ class SqliteStorage implements Storage {
         if (item.kind === 'meta') {
           this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(item.key, item.value);
         } else if (item.kind === 'store') {
-          const s = item.store;
-          this.stmt('INSERT INTO stores (id, namespace, account_id, name, managed_by, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-            s.id, s.namespace, s.accountId, s.name, s.managedBy, s.created, s.modified,
-          );
-          scopes.set(s.id, { namespace: s.namespace, accountId: s.accountId });
+          this.insertStoreRow(item.store);
+          scopes.set(item.store.id, { namespace: item.store.namespace, accountId: item.store.accountId });
         } else if (item.kind === 'secret') {
           const scope = scopes.get(item.record.storeId);
           if (!scope) throw new SstoreError('validation', `secret ${item.record.id} belongs to no copied store`);
           this.insertRows([{ record: item.record, sealed: item.sealed }], scope, 0, Number.MAX_SAFE_INTEGER);
         } else {
-          const t = item.token;
-          this.stmt('INSERT INTO tokens (id, name, hash, permissions, account, service, created) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-            t.id, t.name, Buffer.from(item.hash, 'hex'), t.permissions.join(','), t.account, t.service, t.created,
-          );
+          this.insertTokenRow(item.token, item.hash);
         }
       }
       return all.length;
