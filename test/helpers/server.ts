@@ -44,22 +44,21 @@ export interface StartOptions {
   args?: string[];
   /** The storage, on the suite's backend (test/helpers/backend.ts): a data dir, or the database that stands for it. */
   dataDir?: string;
-  /** A database URL, passed as `--database` with `env` as it is (the PostgreSQL tests); overrides `dataDir`. */
-  database?: string;
+  /**
+   * Storage flags as they are, with `env` as it is (the PostgreSQL tests: `['--database', url]`, or `[]` with
+   * SSTORE_DATABASE_URL in `env`); overrides `dataDir`.
+   */
+  storage?: string[];
 }
 
 /**
  * Starts `sstore server start --port 0` as a real child process and waits for its "listening" line. Without
- * `dataDir` or `database`, a SQLite server uses the env's SSTORE_DATA_DIR and a PostgreSQL one a fresh database.
+ * `dataDir` or `storage`, a SQLite server uses the env's SSTORE_DATA_DIR and a PostgreSQL one a fresh database.
  */
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
   const storage =
-    options.database !== undefined
-      ? ['--database', options.database]
-      : options.dataDir !== undefined || BACKEND === 'postgres'
-        ? await storageArgs(options.dataDir ?? tempDir())
-        : [];
-  const env = options.database !== undefined ? options.env : storageEnv(options.env);
+    options.storage ?? (options.dataDir !== undefined || BACKEND === 'postgres' ? await storageArgs(options.dataDir ?? tempDir()) : []);
+  const env = options.storage ? options.env : storageEnv(options.env);
   const args = [BIN, 'server', 'start', '--port', '0', ...storage, ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';

@@ -65,10 +65,12 @@ export interface Reply<R = unknown> {
   json: Envelope<R>;
 }
 
-export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<CfServer> {
+/** `database`: a PostgreSQL URL, used as it is with `env` as it is (see startServer); else the suite's backend. */
+export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEnv; dataDir?: string; database?: string } = {}): Promise<CfServer> {
   const env = options.env ?? isolatedEnv({ SSTORE_ROOT_TOKEN: ROOT_TOKEN });
   const dataDir = options.dataDir ?? tempDir();
-  const server = await startServer({ env, dataDir, ...(options.args && { args: options.args }) });
+  const { database } = options;
+  const server = await startServer({ env, dataDir, ...(database !== undefined && { storage: ['--database', database] }), ...(options.args && { args: options.args }) });
   const rec = recorder();
   return {
     server,
@@ -99,7 +101,10 @@ export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEn
       return { status: response.status, value: json.success ? json.result.value : undefined, json };
     },
     async createToken(name, permissions, extra = []) {
-      const result = await runCli(['server', 'token', 'create', '--name', name, '--permissions', permissions, ...(await storageArgs(dataDir)), ...extra], { env: storageEnv(env) });
+      const storage = database !== undefined ? ['--database', database] : await storageArgs(dataDir);
+      const result = await runCli(['server', 'token', 'create', '--name', name, '--permissions', permissions, ...storage, ...extra], {
+        env: database !== undefined ? env : storageEnv(env),
+      });
       assert.equal(result.code, 0, result.stderr);
       const token = result.stdout.trim();
       assert.match(token, /^sst_[A-Za-z0-9_-]{40,}$/);
