@@ -2,7 +2,9 @@
  * Which storage the server tests run on: SQLite data dirs (the default), or PostgreSQL with
  * SSTORE_TEST_BACKEND=postgres (scripts/test.sh runs test/server/ both ways). On PostgreSQL each data dir a test asks
  * for stands for one fresh database, so a test that restarts a server "on the same data dir", or runs the CLI
- * against it, reaches the same database; every server and CLI call gets the run's master key.
+ * against it, reaches the same database; every server and CLI call gets the run's master key. The URL goes in
+ * SSTORE_DATABASE_URL, as the README advises for a URL with a password (`--database` would print a warning about
+ * argv into the stderr the tests read); test/server/postgres-instances.test.ts tests the flag itself.
  */
 import { randomBytes } from 'node:crypto';
 import { freshDatabase } from './postgres.ts';
@@ -26,14 +28,13 @@ export function databaseFor(dataDir: string): Promise<string> {
   return url;
 }
 
-/** The flags that point `server start` or `server token …` at the storage of `dataDir`. */
-export async function storageArgs(dataDir: string): Promise<string[]> {
-  return BACKEND === 'postgres' ? ['--database', await databaseFor(dataDir)] : ['--data', dataDir];
-}
-
-/** The environment for a server or CLI call on that storage: on PostgreSQL the run's master key unless `env` has one. */
-export function storageEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return BACKEND === 'postgres' ? { SSTORE_MASTER_KEY: TEST_MASTER_KEY, ...env } : env;
+/**
+ * The flags and environment that point `server start` or `server token …` at the storage of `dataDir`: `--data`,
+ * or on PostgreSQL its database and the run's master key (unless `env` has a key of its own).
+ */
+export async function storageFor(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ args: string[]; env: NodeJS.ProcessEnv }> {
+  if (BACKEND === 'sqlite') return { args: ['--data', dataDir], env };
+  return { args: [], env: { SSTORE_MASTER_KEY: TEST_MASTER_KEY, ...env, SSTORE_DATABASE_URL: await databaseFor(dataDir) } };
 }
 
 /**

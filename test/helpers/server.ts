@@ -1,7 +1,7 @@
 import { AssertionError } from 'node:assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { after } from 'node:test';
-import { BACKEND, storageArgs, storageEnv } from './backend.ts';
+import { BACKEND, storageFor } from './backend.ts';
 import { contractViolation } from './contract.ts';
 import { BIN, tempDir } from './env.ts';
 
@@ -56,9 +56,12 @@ export interface StartOptions {
  * `dataDir` or `storage`, a SQLite server uses the env's SSTORE_DATA_DIR and a PostgreSQL one a fresh database.
  */
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
-  const storage =
-    options.storage ?? (options.dataDir !== undefined || BACKEND === 'postgres' ? await storageArgs(options.dataDir ?? tempDir()) : []);
-  const env = options.storage ? options.env : storageEnv(options.env);
+  const { args: storage, env } =
+    options.storage !== undefined
+      ? { args: options.storage, env: options.env }
+      : options.dataDir !== undefined || BACKEND === 'postgres'
+        ? await storageFor(options.dataDir ?? tempDir(), options.env)
+        : { args: [], env: options.env };
   const args = [BIN, 'server', 'start', '--port', '0', ...storage, ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';

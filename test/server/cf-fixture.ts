@@ -1,7 +1,7 @@
 /** Shared set-up for the Cloudflare-dialect server tests: a real server on an ephemeral port, and clients for it. */
 import assert from 'node:assert/strict';
 import Cloudflare from 'cloudflare';
-import { storageArgs, storageEnv } from '../helpers/backend.ts';
+import { storageFor } from '../helpers/backend.ts';
 import { runCli } from '../helpers/cli.ts';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { startServer, type ServerProcess } from '../helpers/server.ts';
@@ -65,12 +65,20 @@ export interface Reply<R = unknown> {
   json: Envelope<R>;
 }
 
-/** `database`: a PostgreSQL URL, used as it is with `env` as it is (see startServer); else the suite's backend. */
+/**
+ * `database`: a PostgreSQL URL, given to the server and the CLI in SSTORE_DATABASE_URL, with `env` as it is (no key
+ * added: see startServer); without it, the suite's backend.
+ */
 export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEnv; dataDir?: string; database?: string } = {}): Promise<CfServer> {
   const env = options.env ?? isolatedEnv({ SSTORE_ROOT_TOKEN: ROOT_TOKEN });
   const dataDir = options.dataDir ?? tempDir();
   const { database } = options;
-  const server = await startServer({ env, dataDir, ...(database !== undefined && { storage: ['--database', database] }), ...(options.args && { args: options.args }) });
+  const server = await startServer({
+    env: database === undefined ? env : { ...env, SSTORE_DATABASE_URL: database },
+    dataDir,
+    ...(database !== undefined && { storage: [] }),
+    ...(options.args && { args: options.args }),
+  });
   const rec = recorder();
   return {
     server,
@@ -101,10 +109,8 @@ export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEn
       return { status: response.status, value: json.success ? json.result.value : undefined, json };
     },
     async createToken(name, permissions, extra = []) {
-      const storage = database !== undefined ? ['--database', database] : await storageArgs(dataDir);
-      const result = await runCli(['server', 'token', 'create', '--name', name, '--permissions', permissions, ...storage, ...extra], {
-        env: database !== undefined ? env : storageEnv(env),
-      });
+      const storage = database !== undefined ? { args: [], env: { ...env, SSTORE_DATABASE_URL: database } } : await storageFor(dataDir, env);
+      const result = await runCli(['server', 'token', 'create', '--name', name, '--permissions', permissions, ...storage.args, ...extra], { env: storage.env });
       assert.equal(result.code, 0, result.stderr);
       const token = result.stdout.trim();
       assert.match(token, /^sst_[A-Za-z0-9_-]{40,}$/);

@@ -13,25 +13,28 @@ import { ACCOUNT, assertFailure, secretsPath, startCf, storesPath } from './cf-f
 import type { WireSecret, WireStore } from './cf-wire.ts';
 import { assertOneLineError, attempt, newMasterKey, startInstances, tally, teamEnv, type Outcome } from './postgres-fixture.ts';
 
-test('--database: with --data is exit 2, without SSTORE_MASTER_KEY exit 4; SSTORE_DATABASE_URL works; /healthz', async () => {
+test('--database: with --data is exit 2, without SSTORE_MASTER_KEY exit 4, a password in argv warns; /healthz', async () => {
   const database = await freshDatabase();
+  const password = new URL(database).password;
   const env = teamEnv();
   const both = await runCli(['server', 'start', '--port', '0', '--data', tempDir(), '--database', database], { env });
   assert.equal(both.code, 2, both.stderr);
   assertOneLineError(both.stderr, /--data|--database/);
 
-  const keyless = { ...env };
+  const keyless: NodeJS.ProcessEnv = { ...env, SSTORE_DATABASE_URL: database };
   delete keyless.SSTORE_MASTER_KEY;
-  const noKey = await runCli(['server', 'start', '--port', '0', '--database', database], { env: keyless });
+  const noKey = await runCli(['server', 'start', '--port', '0'], { env: keyless });
   assert.equal(noKey.code, 4, noKey.stderr);
   assertOneLineError(noKey.stderr, /SSTORE_MASTER_KEY/);
-  assert.ok(!noKey.stderr.includes(new URL(database).password), 'the database password was printed');
+  assert.ok(!noKey.stderr.includes(password), 'the database password was printed');
 
-  const viaEnv = await startServer({ env: { ...env, SSTORE_DATABASE_URL: database }, storage: [] });
-  const health = await fetch(`${viaEnv.url}/healthz`);
+  // By flag: it works, and says once that argv shows the password to other users.
+  const byFlag = await startServer({ env, storage: ['--database', database] });
+  assert.match(byFlag.stderr(), /warning: .*password.*SSTORE_DATABASE_URL/);
+  const health = await fetch(`${byFlag.url}/healthz`);
   assert.equal(health.status, 200);
   assert.deepEqual(await health.json(), { ok: true, database: 'reachable' });
-  assert.ok(!viaEnv.stdout().includes(new URL(database).password) && !viaEnv.stderr().includes(new URL(database).password), 'the server printed the password');
+  assert.ok(!byFlag.stdout().includes(password) && !byFlag.stderr().includes(password), 'the server printed the password');
 
   // The token commands reach the same database, by flag or by variable.
   const created = await runCli(['server', 'token', 'create', '--name', 'ci', '--permissions', 'read', '--database', database], { env });
@@ -39,9 +42,9 @@ test('--database: with --data is exit 2, without SSTORE_MASTER_KEY exit 4; SSTOR
   const listed = await runCli(['server', 'token', 'list', '--json'], { env: { ...env, SSTORE_DATABASE_URL: database } });
   assert.equal(listed.code, 0, listed.stderr);
   assert.deepEqual((JSON.parse(listed.stdout) as { name: string }[]).map((t) => t.name).sort(), ['ci', 'root']);
-  const reply = await fetch(`${viaEnv.api}${storesPath()}`, { headers: { authorization: `Bearer ${created.stdout.trim()}` } });
+  const reply = await fetch(`${byFlag.api}${storesPath()}`, { headers: { authorization: `Bearer ${created.stdout.trim()}` } });
   assert.equal(reply.status, 200);
-  assert.equal(await viaEnv.stop(), 0);
+  assert.equal(await byFlag.stop(), 0);
 });
 
 test('an instance started with another master key refuses to start (exit 4) and changes nothing', async () => {
@@ -51,10 +54,11 @@ test('an instance started with another master key refuses to start (exit 4) and 
   const store = (await first!.call<WireStore>('POST', storesPath(), { body: { name: 'keyed' } })).json.result.id;
   const id = (await first!.call<WireSecret[]>('POST', secretsPath(store), { body: [{ name: 'K', value: 'keyed-value', scopes: ['workers'] }] })).json.result[0]!.id;
 
-  const wrong = await runCli(['server', 'start', '--port', '0', '--database', database], { env: { ...env, SSTORE_MASTER_KEY: newMasterKey() } });
+  const otherKey = { ...env, SSTORE_DATABASE_URL: database, SSTORE_MASTER_KEY: newMasterKey() };
+  const wrong = await runCli(['server', 'start', '--port', '0'], { env: otherKey });
   assert.equal(wrong.code, 4, wrong.stderr);
   assertOneLineError(wrong.stderr, /key/i);
-  const wrongToken = await runCli(['server', 'token', 'list', '--database', database], { env: { ...env, SSTORE_MASTER_KEY: newMasterKey() } });
+  const wrongToken = await runCli(['server', 'token', 'list'], { env: otherKey });
   assert.equal(wrongToken.code, 4, wrongToken.stderr);
 
   // The running instance and a new one with the right key still read the value.
@@ -144,7 +148,7 @@ test('read-your-writes across instances: what A acknowledged, B and C serve on t
   // A token: accepted (and so cached) by B and C, revoked through the CLI, refused by both on their next request.
   const token = await a!.createToken('short_lived', 'read');
   for (const other of others) for (let i = 0; i < 2; i++) assert.equal((await other.call('GET', storesPath(), { token })).status, 200);
-  const revoked = await runCli(['server', 'token', 'revoke', 'short_lived', '--database', database], { env: a!.env });
+  const revoked = await runCli(['server', 'token', 'revoke', 'short_lived'], { env: { ...a!.env, SSTORE_DATABASE_URL: database } });
   assert.equal(revoked.code, 0, revoked.stderr);
   for (const other of [a!, ...others]) assertFailure(await other.call('GET', storesPath(), { token }), 401, 10000);
 });
@@ -167,7 +171,7 @@ test('a token revoked through one process is refused by every instance within 1 
     }
   });
   const started = performance.now();
-  const revoked = await runCli(['server', 'token', 'revoke', 'measured', '--database', database], { env: instances[0]!.env });
+  const revoked = await runCli(['server', 'token', 'revoke', 'measured'], { env: { ...instances[0]!.env, SSTORE_DATABASE_URL: database } });
   const acknowledged = performance.now();
   assert.equal(revoked.code, 0, revoked.stderr);
   // Read-your-writes: a request sent after the revoke was acknowledged is refused everywhere, whatever the timing.
