@@ -222,7 +222,7 @@ class PostgresStorage implements Storage {
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    return (await this.db.rows(`SELECT ${TOKEN_COLUMNS} FROM sstore_tokens ORDER BY created`)).map(toToken);
+    return (await this.db.rows(`SELECT ${TOKEN_COLUMNS} FROM sstore_tokens ORDER BY created, id`)).map(toToken);
   }
 
   deleteToken(idOrName: string): Promise<boolean> {

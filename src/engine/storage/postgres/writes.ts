@@ -30,6 +30,10 @@ export async function insertStore(q: Queryable, store: StoreRecord, maxStores: n
   if (Number(row![0]) >= maxStores) {
     throw new SstoreError('quota', `maximum number of stores exceeded (${maxStores} per account)`, { reason: 'maximum_stores_exceeded' });
   }
+  await insertStoreRow(q, store);
+}
+
+export async function insertStoreRow(q: Queryable, store: StoreRecord): Promise<void> {
   try {
     await q.run('INSERT INTO sstore_stores (id, namespace, account_id, name, managed_by, created, modified) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       store.id,
@@ -158,6 +162,11 @@ export async function insertToken(
     if (taken && ifNameTaken === 'keep') return [false, false];
     if (taken) replaced = (await q.run('DELETE FROM sstore_tokens WHERE name = $1', [token.name])) > 0;
   }
+  await insertTokenRow(q, token, hash);
+  return [true, replaced];
+}
+
+export async function insertTokenRow(q: Queryable, token: TokenRecord, hash: string): Promise<void> {
   try {
     await q.run('INSERT INTO sstore_tokens (id, name, hash, permissions, account, service, created) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       token.id,
@@ -170,9 +179,12 @@ export async function insertToken(
     ]);
   } catch (error) {
     const constraint = violatedConstraint(error);
-    if (constraint === 'sstore_tokens_hash_key') throw new SstoreError('conflict', 'that token value is already in use');
-    if (constraint === 'sstore_tokens_name_key') throw new SstoreError('conflict', `a token named "${token.name}" already exists`);
+    if (constraint === 'sstore_tokens_name_key') {
+      throw new SstoreError('conflict', `a token named "${token.name}" already exists`, { reason: 'token_name_already_exists' });
+    }
+    if (constraint === 'sstore_tokens_hash_key' || constraint === 'sstore_tokens_pkey') {
+      throw new SstoreError('conflict', 'that token value is already in use', { reason: 'token_already_exists' });
+    }
     throw error;
   }
-  return [true, replaced];
 }
