@@ -103,38 +103,87 @@ export async function insertSecrets(q: Queryable, rows: NewSecretRow[], scope: A
   await insertSecretRows(q, rows, scope);
 }
 
-/** The rows themselves, after the limits were checked. */
+const SECRET_INSERT = `INSERT INTO sstore_secrets (id, store_id, namespace, account_id, name, comment, scopes, status, value,
+  not_before, expires_on, created, modified, created_by, updated_by) VALUES `;
+const SECRET_INSERT_COLUMNS = 15;
+/** Rows per INSERT statement: PostgreSQL takes at most 65,535 parameters in one. */
+const ROWS_PER_INSERT = 1_000;
+
+function secretValues(row: NewSecretRow, scope: AccountScope): unknown[] {
+  const { record: r, sealed } = row;
+  return [
+    r.id,
+    r.storeId,
+    scope.namespace,
+    scope.accountId,
+    r.name,
+    r.comment,
+    encodeScopes(r.scopes),
+    r.status,
+    bytes(sealed),
+    r.notBefore,
+    r.expiresOn,
+    r.created,
+    r.modified,
+    r.createdBy,
+    r.updatedBy,
+  ];
+}
+
+function placeholders(rows: number): string {
+  return Array.from({ length: rows }, (_, i) => {
+    const first = i * SECRET_INSERT_COLUMNS;
+    return `(${Array.from({ length: SECRET_INSERT_COLUMNS }, (_, c) => `$${first + c + 1}`).join(', ')})`;
+  }).join(', ');
+}
+
+/** The rows themselves, one statement each, after the limits were checked: a name taken is named in the error. */
 export async function insertSecretRows(q: Queryable, rows: readonly NewSecretRow[], scope: AccountScope): Promise<void> {
-  for (const { record: r, sealed } of rows) {
+  for (const row of rows) {
     try {
-      await q.run(
-        `INSERT INTO sstore_secrets (id, store_id, namespace, account_id, name, comment, scopes, status, value, not_before,
-          expires_on, created, modified, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-        [
-          r.id,
-          r.storeId,
-          scope.namespace,
-          scope.accountId,
-          r.name,
-          r.comment,
-          encodeScopes(r.scopes),
-          r.status,
-          bytes(sealed),
-          r.notBefore,
-          r.expiresOn,
-          r.created,
-          r.modified,
-          r.createdBy,
-          r.updatedBy,
-        ],
-      );
+      await q.run(`${SECRET_INSERT}${placeholders(1)}`, secretValues(row, scope));
     } catch (error) {
       if (violatedConstraint(error) === 'sstore_secrets_name_key') {
-        throw new SstoreError('conflict', `a secret named "${r.name}" already exists in this store`, { reason: 'secret_name_already_exists' });
+        throw new SstoreError('conflict', `a secret named "${row.record.name}" already exists in this store`, {
+          reason: 'secret_name_already_exists',
+        });
       }
       throw error;
     }
   }
+}
+
+/**
+ * Many rows in few statements (group commit's fast path). A name taken fails them all with `conflict` without saying
+ * which; the caller then finds out with insertSecretRows.
+ */
+export async function insertManySecretRows(q: Queryable, rows: readonly { row: NewSecretRow; scope: AccountScope }[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+    try {
+      await q.run(`${SECRET_INSERT}${placeholders(chunk.length)}`, chunk.flatMap(({ row, scope }) => secretValues(row, scope)));
+    } catch (error) {
+      if (violatedConstraint(error) === 'sstore_secrets_name_key') throw new SstoreError('conflict', 'a secret name is taken', { reason: 'secret_name_already_exists' });
+      throw error;
+    }
+  }
+}
+
+/** The secrets each account holds, for several accounts in one query. */
+export async function countAccounts(q: Queryable, scopes: readonly AccountScope[]): Promise<Map<string, number>> {
+  const rows = await q.rows(
+    `SELECT namespace, account_id, COALESCE(SUM(secret_count), 0) FROM sstore_stores
+      WHERE (namespace, account_id) IN (SELECT ns, account FROM unnest($1::text[], $2::text[]) AS t(ns, account))
+      GROUP BY namespace, account_id`,
+    [scopes.map((s) => s.namespace), scopes.map((s) => s.accountId)],
+  );
+  const counts = new Map<string, number>(scopes.map((s) => [accountKey(s), 0]));
+  for (const row of rows) counts.set(`${row[0] as string}\u0000${row[1] as string}`, Number(row[2]));
+  return counts;
+}
+
+export function accountKey(scope: AccountScope): string {
+  return `${scope.namespace}\u0000${scope.accountId}`;
 }
 
 export async function updateSecret(q: Queryable, storeId: string, secretId: string, patch: SecretPatch): Promise<SecretRecord> {
