@@ -34,6 +34,11 @@ test('--data with --database is exit 2; --database takes only a postgres URL; no
   assert.equal(notUrlVariable.code, 2, notUrlVariable.stderr);
   assertOneLineError(notUrlVariable.stderr, /SSTORE_DATABASE_URL takes a postgres:\/\//);
 
+  const malformed = await runCli(['server', 'token', 'list'], { env: { ...env, SSTORE_DATABASE_URL: `postgres://team:${PASSWORD}@db:port/x` } });
+  assert.equal(malformed.code, 2, malformed.stderr);
+  assertOneLineError(malformed.stderr, /SSTORE_DATABASE_URL is not a valid URL: postgres:\/\/team:\*\*\*@db:port\/x/);
+  assert.ok(!malformed.stderr.includes(PASSWORD), malformed.stderr);
+
   const keyless = isolatedEnv({ SSTORE_DATABASE_URL: NOWHERE });
   for (const args of [['server', 'start', '--port', '0'], ['server', 'token', 'create', '--name', 'ci', '--permissions', 'read']]) {
     const noKey = await runCli(args, { env: keyless });
