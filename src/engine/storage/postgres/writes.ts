@@ -1,0 +1,190 @@
+import { SstoreError } from '../../../errors.ts';
+import type { SecretRecord, StoreRecord, TokenRecord } from '../../types.ts';
+import type { AccountScope, NewSecretRow, SecretPatch } from '../storage.ts';
+import { violatedConstraint } from './errors.ts';
+import type { Queryable } from './pool.ts';
+import { bytes, encodeScopes, SECRET_COLUMNS, toSecret } from './rows.ts';
+
+/**
+ * The mutations, each run inside one transaction by the caller. The limits (stores and secrets per account) hold
+ * exactly however many instances write at once because every write that counts against them first takes a
+ * transaction-scoped advisory lock on its account: the count it then reads cannot change until it commits. An
+ * advisory lock rather than a row lock because an account has no row to lock (accounts are implicit, and the first
+ * store of one has nothing to lock on); a hash collision between two accounts only makes them wait for each other.
+ */
+async function lockAccount(q: Queryable, scope: AccountScope): Promise<void> {
+  await q.rows('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [scope.namespace, scope.accountId]);
+}
+
+export async function countSecrets(q: Queryable, scope: AccountScope): Promise<number> {
+  const [row] = await q.rows('SELECT COALESCE(SUM(secret_count), 0) FROM sstore_stores WHERE namespace = $1 AND account_id = $2', [
+    scope.namespace,
+    scope.accountId,
+  ]);
+  return Number(row![0]);
+}
+
+export async function insertStore(q: Queryable, store: StoreRecord, maxStores: number): Promise<void> {
+  await lockAccount(q, store);
+  const [row] = await q.rows('SELECT COUNT(*) FROM sstore_stores WHERE namespace = $1 AND account_id = $2', [store.namespace, store.accountId]);
+  if (Number(row![0]) >= maxStores) {
+    throw new SstoreError('quota', `maximum number of stores exceeded (${maxStores} per account)`, { reason: 'maximum_stores_exceeded' });
+  }
+  await insertStoreRow(q, store);
+}
+
+export async function insertStoreRow(q: Queryable, store: StoreRecord): Promise<void> {
+  try {
+    await q.run('INSERT INTO sstore_stores (id, namespace, account_id, name, managed_by, created, modified) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      store.id,
+      store.namespace,
+      store.accountId,
+      store.name,
+      store.managedBy,
+      store.created,
+      store.modified,
+    ]);
+  } catch (error) {
+    if (violatedConstraint(error) === 'sstore_stores_name_key') {
+      throw new SstoreError('conflict', `a store named "${store.name}" already exists`, { reason: 'store_name_already_exists' });
+    }
+    throw error;
+  }
+}
+
+export async function deleteStore(q: Queryable, storeId: string, force: boolean): Promise<void> {
+  // FOR UPDATE: a secret inserted meanwhile waits for this delete (its trigger updates this row), so the count holds.
+  const [row] = await q.rows('SELECT secret_count FROM sstore_stores WHERE id = $1 FOR UPDATE', [storeId]);
+  if (!row) throw new SstoreError('not_found', 'store not found', { reason: 'store_not_found' });
+  const n = Number(row[0]);
+  if (n > 0 && !force) {
+    throw new SstoreError('conflict', `store is not empty: it holds ${n} secret${n === 1 ? '' : 's'}`, {
+      reason: 'store_not_empty',
+      hint: 'delete its secrets first, or pass force=true (--force) to delete them with the store',
+    });
+  }
+  await q.run('DELETE FROM sstore_stores WHERE id = $1', [storeId]);
+}
+
+/** Inserts all rows or none: `conflict` on a name taken (or twice in the batch), `quota` past `maxSecrets`. */
+export async function insertSecrets(q: Queryable, rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
+  const seen = new Set<string>();
+  for (const { record } of rows) {
+    const key = `${record.storeId}\u0000${record.name}`;
+    if (seen.has(key)) {
+      throw new SstoreError('conflict', `secret name "${record.name}" appears twice in the request`, { reason: 'secret_name_already_exists' });
+    }
+    seen.add(key);
+  }
+  if (maxSecrets < Number.MAX_SAFE_INTEGER) {
+    await lockAccount(q, scope);
+    const n = await countSecrets(q, scope);
+    if (n + rows.length > maxSecrets) {
+      throw new SstoreError('quota', `secrets quota exceeded: the account holds ${n} of ${maxSecrets} and the request adds ${rows.length}`, {
+        reason: 'quota_exceeded',
+      });
+    }
+  }
+  for (const { record: r, sealed } of rows) {
+    try {
+      await q.run(
+        `INSERT INTO sstore_secrets (id, store_id, namespace, account_id, name, comment, scopes, status, value, not_before,
+          expires_on, created, modified, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [
+          r.id,
+          r.storeId,
+          scope.namespace,
+          scope.accountId,
+          r.name,
+          r.comment,
+          encodeScopes(r.scopes),
+          r.status,
+          bytes(sealed),
+          r.notBefore,
+          r.expiresOn,
+          r.created,
+          r.modified,
+          r.createdBy,
+          r.updatedBy,
+        ],
+      );
+    } catch (error) {
+      if (violatedConstraint(error) === 'sstore_secrets_name_key') {
+        throw new SstoreError('conflict', `a secret named "${r.name}" already exists in this store`, { reason: 'secret_name_already_exists' });
+      }
+      throw error;
+    }
+  }
+}
+
+export async function updateSecret(q: Queryable, storeId: string, secretId: string, patch: SecretPatch): Promise<SecretRecord> {
+  const sets = ['modified = ?'];
+  const params: unknown[] = [patch.modified];
+  if (patch.comment !== undefined) (sets.push('comment = ?'), params.push(patch.comment));
+  if (patch.scopes !== undefined) (sets.push('scopes = ?'), params.push(encodeScopes(patch.scopes)));
+  if (patch.sealed !== undefined) (sets.push('value = ?'), params.push(bytes(patch.sealed)));
+  if (patch.notBefore !== undefined) (sets.push('not_before = ?'), params.push(patch.notBefore));
+  if (patch.expiresOn !== undefined) (sets.push('expires_on = ?'), params.push(patch.expiresOn));
+  if (patch.updatedBy !== undefined) (sets.push('updated_by = ?'), params.push(patch.updatedBy));
+  let n = 0;
+  const text = `UPDATE sstore_secrets SET ${sets.join(', ')} WHERE store_id = ? AND id = ? RETURNING ${SECRET_COLUMNS}`.replace(/\?/g, () => `$${++n}`);
+  const [row] = await q.rows(text, [...params, storeId, secretId]);
+  if (!row) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
+  return toSecret(row);
+}
+
+/** Deletes all the ids or none; `not_found` names the ids that are missing. */
+export async function deleteSecrets(q: Queryable, storeId: string, secretIds: string[]): Promise<void> {
+  const wanted = [...new Set(secretIds)];
+  const deleted = new Set(
+    (await q.rows('DELETE FROM sstore_secrets WHERE store_id = $1 AND id = ANY($2::text[]) RETURNING id', [storeId, wanted])).map(
+      (row) => row[0] as string,
+    ),
+  );
+  const missing = wanted.filter((id) => !deleted.has(id));
+  if (missing.length > 0) {
+    throw new SstoreError('not_found', `secret${missing.length === 1 ? '' : 's'} not found: ${missing.join(', ')}`, { reason: 'secret_not_found' });
+  }
+}
+
+/** Returns [inserted, replaced another]. */
+export async function insertToken(
+  q: Queryable,
+  token: TokenRecord,
+  hash: string,
+  ifNameTaken: 'fail' | 'replace' | 'keep',
+): Promise<[boolean, boolean]> {
+  let replaced = false;
+  if (ifNameTaken !== 'fail') {
+    // Kept or replaced under a lock on the name (the row may not exist yet), so instances starting together agree.
+    await q.rows("SELECT pg_advisory_xact_lock(hashtext('sstore:token'), hashtext($1))", [token.name]);
+    const [taken] = await q.rows('SELECT id FROM sstore_tokens WHERE name = $1', [token.name]);
+    if (taken && ifNameTaken === 'keep') return [false, false];
+    if (taken) replaced = (await q.run('DELETE FROM sstore_tokens WHERE name = $1', [token.name])) > 0;
+  }
+  await insertTokenRow(q, token, hash);
+  return [true, replaced];
+}
+
+export async function insertTokenRow(q: Queryable, token: TokenRecord, hash: string): Promise<void> {
+  try {
+    await q.run('INSERT INTO sstore_tokens (id, name, hash, permissions, account, service, created) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      token.id,
+      token.name,
+      Buffer.from(hash, 'hex'),
+      token.permissions.join(','),
+      token.account,
+      token.service,
+      token.created,
+    ]);
+  } catch (error) {
+    const constraint = violatedConstraint(error);
+    if (constraint === 'sstore_tokens_name_key') {
+      throw new SstoreError('conflict', `a token named "${token.name}" already exists`, { reason: 'token_name_already_exists' });
+    }
+    if (constraint === 'sstore_tokens_hash_key' || constraint === 'sstore_tokens_pkey') {
+      throw new SstoreError('conflict', 'that token value is already in use', { reason: 'token_already_exists' });
+    }
+    throw error;
+  }
+}
