@@ -4,7 +4,7 @@
  * use, dropped when the file ends; private clusters that fault tests may stop and restart without disturbing the
  * other files of the run. Databases are made with Debian's `psql`, the password passed in PGPASSWORD, never in argv.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,22 +32,25 @@ async function script(command: string, dir: string, extra: string[] = []): Promi
   }
 }
 
-/**
- * A new cluster owned by this test file: stopped and removed when the file ends (and, through the script's watcher,
- * when this process dies without running its hooks). Start-up takes 2–4 s.
- */
-export async function startCluster(): Promise<Cluster> {
+async function launch(): Promise<Cluster> {
   // Directly under the temporary directory: as root the cluster runs as `postgres`, which must reach it.
   const dir = mkdtempSync(join(tmpdir(), 'sstore-pg-'));
-  let url: string;
   try {
-    url = await script('start', dir, ['--owner', String(process.pid)]);
+    // --owner: the script's watcher stops the cluster if this process dies without running its hooks.
+    return { url: await script('start', dir, ['--owner', String(process.pid)]), dir };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  const cluster = { url, dir };
-  after(() => script('stop', dir));
+}
+
+/**
+ * A new cluster of the caller's own, stopped and removed when the test (or, at the top level, the file) that made it
+ * ends. Start-up takes 2–4 s.
+ */
+export async function startCluster(): Promise<Cluster> {
+  const cluster = await launch();
+  after(() => script('stop', cluster.dir));
   return cluster;
 }
 
@@ -60,7 +63,13 @@ let shared: Promise<Cluster> | undefined;
  */
 export function sharedCluster(): Promise<Cluster> {
   const url = process.env.SSTORE_TEST_DATABASE_URL;
-  shared ??= url ? Promise.resolve({ url, dir: process.env.SSTORE_TEST_PG_DIR ?? '' }) : startCluster();
+  if (url) return (shared ??= Promise.resolve({ url, dir: process.env.SSTORE_TEST_PG_DIR ?? '' }));
+  // Made by whichever test first needs it, but shared by the whole file: stopped when the process exits, not by an
+  // `after` hook, which would end it with that first test.
+  shared ??= launch().then((cluster) => {
+    process.once('exit', () => execFileSync('bash', [SCRIPT, 'stop', cluster.dir], { stdio: 'ignore' }));
+    return cluster;
+  });
   return shared;
 }
 

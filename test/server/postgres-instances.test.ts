@@ -136,7 +136,7 @@ test('read-your-writes across instances: what A acknowledged, B and C serve on t
     assert.equal((await other.reveal(store, created.id)).value, 'second');
   }
 
-  assert.equal((await a!.call('DELETE', `${secretsPath(store)}/${created.id}`)).status, 200);
+  assert.equal((await a!.call('DELETE', `${secretsPath(store)}/${created.id}`)).status, 202);
   for (const other of others) {
     assert.equal((await other.call('GET', `${secretsPath(store)}/${created.id}`)).status, 404);
     assert.equal((await other.call<WireSecret[]>('GET', secretsPath(store))).json.result.length, 0);

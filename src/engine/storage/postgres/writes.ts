@@ -12,8 +12,14 @@ import { bytes, encodeScopes, SECRET_COLUMNS, toSecret } from './rows.ts';
  * advisory lock rather than a row lock because an account has no row to lock (accounts are implicit, and the first
  * store of one has nothing to lock on); a hash collision between two accounts only makes them wait for each other.
  */
-async function lockAccount(q: Queryable, scope: AccountScope): Promise<void> {
-  await q.rows('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [scope.namespace, scope.accountId]);
+export async function lockAccounts(q: Queryable, scopes: readonly AccountScope[]): Promise<void> {
+  // In one order (the lock keys, sorted before the locks are taken), so two transactions that lock several accounts
+  // never wait for each other in a circle.
+  await q.rows(
+    `SELECT pg_advisory_xact_lock(h1, h2) FROM (SELECT DISTINCT hashtext(ns) AS h1, hashtext(account) AS h2
+      FROM unnest($1::text[], $2::text[]) AS t(ns, account)) AS k ORDER BY h1, h2`,
+    [scopes.map((s) => s.namespace), scopes.map((s) => s.accountId)],
+  );
 }
 
 export async function countSecrets(q: Queryable, scope: AccountScope): Promise<number> {
@@ -25,7 +31,7 @@ export async function countSecrets(q: Queryable, scope: AccountScope): Promise<n
 }
 
 export async function insertStore(q: Queryable, store: StoreRecord, maxStores: number): Promise<void> {
-  await lockAccount(q, store);
+  await lockAccounts(q, [store]);
   const [row] = await q.rows('SELECT COUNT(*) FROM sstore_stores WHERE namespace = $1 AND account_id = $2', [store.namespace, store.accountId]);
   if (Number(row![0]) >= maxStores) {
     throw new SstoreError('quota', `maximum number of stores exceeded (${maxStores} per account)`, { reason: 'maximum_stores_exceeded' });
@@ -66,25 +72,39 @@ export async function deleteStore(q: Queryable, storeId: string, force: boolean)
   await q.run('DELETE FROM sstore_stores WHERE id = $1', [storeId]);
 }
 
-/** Inserts all rows or none: `conflict` on a name taken (or twice in the batch), `quota` past `maxSecrets`. */
-export async function insertSecrets(q: Queryable, rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
+/** A name twice in one request: refused before anything is asked of the database. */
+export function duplicateInRequest(rows: readonly NewSecretRow[]): SstoreError | undefined {
   const seen = new Set<string>();
   for (const { record } of rows) {
     const key = `${record.storeId}\u0000${record.name}`;
     if (seen.has(key)) {
-      throw new SstoreError('conflict', `secret name "${record.name}" appears twice in the request`, { reason: 'secret_name_already_exists' });
+      return new SstoreError('conflict', `secret name "${record.name}" appears twice in the request`, { reason: 'secret_name_already_exists' });
     }
     seen.add(key);
   }
+  return undefined;
+}
+
+export function quotaError(n: number, maxSecrets: number, adding: number): SstoreError {
+  return new SstoreError('quota', `secrets quota exceeded: the account holds ${n} of ${maxSecrets} and the request adds ${adding}`, {
+    reason: 'quota_exceeded',
+  });
+}
+
+/** Inserts all rows or none (the caller's transaction): `conflict` on a name taken, `quota` past `maxSecrets`. */
+export async function insertSecrets(q: Queryable, rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
+  const duplicate = duplicateInRequest(rows);
+  if (duplicate) throw duplicate;
   if (maxSecrets < Number.MAX_SAFE_INTEGER) {
-    await lockAccount(q, scope);
+    await lockAccounts(q, [scope]);
     const n = await countSecrets(q, scope);
-    if (n + rows.length > maxSecrets) {
-      throw new SstoreError('quota', `secrets quota exceeded: the account holds ${n} of ${maxSecrets} and the request adds ${rows.length}`, {
-        reason: 'quota_exceeded',
-      });
-    }
+    if (n + rows.length > maxSecrets) throw quotaError(n, maxSecrets, rows.length);
   }
+  await insertSecretRows(q, rows, scope);
+}
+
+/** The rows themselves, after the limits were checked. */
+export async function insertSecretRows(q: Queryable, rows: readonly NewSecretRow[], scope: AccountScope): Promise<void> {
   for (const { record: r, sealed } of rows) {
     try {
       await q.run(
