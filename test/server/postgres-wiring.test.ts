@@ -93,6 +93,21 @@ test('the token commands refuse a master key that does not open the database (ex
   assert.doesNotMatch(again.stderr, /encrypted with the master key/);
 });
 
+test('two keys racing to create one database: one wins, the other refuses (exit 4)', async () => {
+  const database = await freshDatabase();
+  const keys = [newMasterKey(), newMasterKey()];
+  const results = await Promise.all(
+    keys.map((key, i) =>
+      runCli(['server', 'token', 'create', '--name', `racer${i}`, '--permissions', 'read'], { env: isolatedEnv({ SSTORE_DATABASE_URL: database, SSTORE_MASTER_KEY: key }) }),
+    ),
+  );
+  assert.deepEqual(results.map((r) => r.code).sort(), [0, 4], results.map((r) => r.stderr).join('\n'));
+  const winner = results.findIndex((r) => r.code === 0);
+  assertOneLineError(results[1 - winner]!.stderr, /does not open/);
+  const listed = await runCli(['server', 'token', 'list', '--quiet'], { env: isolatedEnv({ SSTORE_DATABASE_URL: database, SSTORE_MASTER_KEY: keys[winner] }) });
+  assert.deepEqual(listed.stdout.trim().split('\n'), [`racer${winner}`]);
+});
+
 const ROOT = 'root-token-for-the-outage';
 /** One request of each dialect, each with its own credentials. */
 const DIALECTS = [
