@@ -36,10 +36,14 @@ export function unavailableError(location: string, cause: unknown): SstoreError 
   });
 }
 
-/** Any failure as an SstoreError: unavailability as such, anything else unexpected as an internal error. */
+/**
+ * Unavailability as its SstoreError; anything else unexpected as a plain Error that names the database (without its
+ * password): the CLI prints it in one line, the server logs it and tells the client only "internal server error",
+ * as it does with SQLite's own errors.
+ */
 export function classify(error: unknown, location: string): unknown {
   if (error instanceof SstoreError) return error;
   if (isUnavailable(error)) return unavailableError(location, error);
   const code = error instanceof pg.DatabaseError && error.code ? ` (SQLSTATE ${error.code})` : '';
-  return new SstoreError('internal', `database error in ${location}: ${(error as Error).message}${code}`, { cause: error });
+  return new Error(`database error in ${location}: ${(error as Error).message}${code}`, { cause: error });
 }

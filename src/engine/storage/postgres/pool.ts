@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { SstoreError } from '../../../errors.ts';
 import { classify } from './errors.ts';
 
 /** Bounds and timeouts of one instance's connections; each bounds how long a request can wait on the database. */
@@ -113,14 +114,21 @@ export class Database {
       throw classify(error, this.location);
     }
     let broken: Error | undefined;
+    // pg-pool listens for errors only on idle connections: a checked-out one that the server cuts (a restart) emits
+    // 'error', which without a listener would crash the process. The query in flight fails by itself.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       return await work(queryable(client), client);
     } catch (error) {
       const classified = classify(error, this.location);
       // A connection that failed below SQL is not given back to the pool: the next request opens a fresh one.
-      if (classified instanceof Error && (classified as { reason?: string }).reason === 'database_unavailable') broken = classified;
+      if (classified instanceof SstoreError && classified.reason === 'database_unavailable') broken = classified;
       throw classified;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
