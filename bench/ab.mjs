@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// A/B comparison of two builds of `sstore server start` on its hottest request, GET one secret, next to the bare
-// node:http baseline, run after run in alternation so that both builds see the same noise. Reports req/s and the
-// server process's CPU time per request. How to make a launcher of another commit and how to read the output:
-// bench/README.md. Not run by bench/run.mjs: it needs two builds.
+// A/B comparison of two builds of `sstore server start` on its hottest request, GET one secret (or a page listing,
+// `--request page`), next to the bare node:http baseline, run after run in alternation so that both builds see the
+// same noise. Reports req/s and the server process's CPU time per request. How to make a launcher of another commit
+// and how to read the output: bench/README.md. Not run by bench/run.mjs: it needs two builds.
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ const USAGE = `usage: node bench/ab.mjs --a <launcher> --b <launcher> [options]
   --runs <n>             runs; each loads the baseline, then A and B in alternating order (default 7)
   --duration <s>         seconds of measured load per server and run, after a 1 s warm-up (default 2)
   --connections <n>      autocannon connections (default 50)
+  --request <what>       secret: GET one secret (default); page: GET every page of 100 of a store in turn
+  --store-size <n>       secrets in the store that --request page walks (default 2000)
   --timeout <s>          give up on the whole comparison after this many seconds (default 600)
   --json                 print one JSON object instead of the table
   -h, --help             this text`;
@@ -35,6 +37,8 @@ function options() {
         runs: { type: 'string', default: '7' },
         duration: { type: 'string', default: '2' },
         connections: { type: 'string', default: '50' },
+        request: { type: 'string', default: 'secret' },
+        'store-size': { type: 'string', default: '2000' },
         timeout: { type: 'string', default: '600' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -60,7 +64,10 @@ function options() {
       throw new UsageError(`--${name}: ${error.message}`);
     }
   };
+  if (!['secret', 'page'].includes(values.request)) throw new UsageError('--request must be secret or page');
   return {
+    request: values.request,
+    storeSize: whole('store-size', 100, 1_000_000),
     a: bin('a'),
     b: bin('b'),
     runs: whole('runs', 1, 99),
@@ -79,14 +86,25 @@ let tmp;
 let env;
 let authorization;
 
-/** A build on a fresh data dir, seeded through the API with one store and one secret. */
-async function seededSstore(bin, name) {
+/**
+ * A build on a fresh data dir, seeded through the API: one store and one secret (`--request secret`), or a store of
+ * `--store-size` secrets whose pages of 100 `requests` walks in turn, as server.mjs's (c) does (`--request page`).
+ */
+async function seededSstore(bin, name, o) {
   const data = join(tmp, name);
   const started = await startSstore({ bin, env, data, log: join(tmp, `${name}.log`) });
   const server = { ...started, authorization, data };
   const storeId = await createStore(server, 'ab');
-  const { firstId } = await seed(server, storeId, 1, 1, 'ab');
-  return { ...server, path: `${API}/stores/${storeId}/secrets/${firstId}` };
+  if (o.request === 'secret') {
+    const { firstId } = await seed(server, storeId, 1, 1, 'ab');
+    return { ...server, path: `${API}/stores/${storeId}/secrets/${firstId}` };
+  }
+  await seed(server, storeId, o.storeSize, 1000, 'ab');
+  const pages = Math.ceil(o.storeSize / 100);
+  const pageOf = (n) => `${API}/stores/${storeId}/secrets?per_page=100&page=${n}`;
+  let page = 0;
+  const requests = [{ method: 'GET', setupRequest: (request) => ({ ...request, path: pageOf((page++ % pages) + 1) }) }];
+  return { ...server, path: pageOf(1), requests };
 }
 
 /** One variant's turn in one run: a fresh server, 1 s of warm-up, then the measured load and its CPU time. */
@@ -95,9 +113,11 @@ async function measure(variant, run, o, baselineBody) {
   const server =
     variant.bin === undefined
       ? { ...(await startBaseline({ body: baselineBody, log: join(tmp, `${name}.log`) })), path: '/' }
-      : await seededSstore(variant.bin, name);
+      : await seededSstore(variant.bin, name, o);
   try {
-    const opts = { url: server.url + server.path, connections: o.connections };
+    const opts = server.requests
+      ? { url: server.url, requests: server.requests, connections: o.connections }
+      : { url: server.url + server.path, connections: o.connections };
     await load(`run ${run} ${variant.label} warm-up`, authorization, { ...opts, duration: 1 });
     const cpuBefore = cpuMicrosOf(server.child.pid);
     const figures = await load(`run ${run} ${variant.label}`, authorization, { ...opts, duration: o.duration });
@@ -110,10 +130,10 @@ async function measure(variant, run, o, baselineBody) {
 }
 
 /** The response the baseline sends: the bytes build A answers to the measured request. Also checks that B starts. */
-async function probe(a, b) {
+async function probe(a, b, o) {
   const bodies = {};
   for (const [key, bin] of [['a', a], ['b', b]]) {
-    const server = await seededSstore(bin, `probe-${key}`);
+    const server = await seededSstore(bin, `probe-${key}`, o);
     try {
       bodies[key] = (await call(server, 'GET', server.path)).text;
     } finally {
@@ -136,7 +156,7 @@ async function main() {
   const report = { node: process.version, cpus: cpus().length, loadBefore: loadavg()[0], options: o };
 
   progress('checking that both builds start and answer');
-  const bodies = await probe(a, b);
+  const bodies = await probe(a, b, o);
   report.bodyBytes = { a: Buffer.byteLength(bodies.a), b: Buffer.byteLength(bodies.b) };
 
   const bare = { key: 'bare', label: 'bare node:http' };
@@ -215,7 +235,7 @@ function render(r) {
     ]);
   }
   return [
-    `sstore A/B — GET one secret, Node ${r.node}, ${r.cpus} CPUs, load ${r.loadBefore.toFixed(2)} → ${r.loadAfter.toFixed(2)}`,
+    `sstore A/B — ${r.options.request === 'page' ? `GET every page of 100 of ${r.options.storeSize}` : 'GET one secret'}, Node ${r.node}, ${r.cpus} CPUs, load ${r.loadBefore.toFixed(2)} → ${r.loadAfter.toFixed(2)}`,
     `${o.runs} runs × (1 s warm-up + ${o.duration} s) at ${o.connections} connections per server; medians over the runs`,
     `A  ${o.a}  (${r.bodyBytes.a}-byte answer; the baseline sends these bytes)`,
     `B  ${o.b}  (${r.bodyBytes.b}-byte answer)`,

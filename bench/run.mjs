@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const BENCH = new URL('.', import.meta.url).pathname;
 // A fixed list, not every file in bench/: ab.mjs compares two builds given on its command line, so it is run by hand.
-const SCRIPTS = ['server', 'rss', 'cli-startup', 'sea-startup', 'ci'];
+const SCRIPTS = ['server', 'rss', 'postgres', 'cli-startup', 'sea-startup', 'ci'];
 const USAGE = `usage: node bench/run.mjs [--only <${SCRIPTS.join('|')}>] [arguments for the benchmark scripts]`;
 
 function parse(argv) {

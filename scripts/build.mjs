@@ -40,6 +40,8 @@ export const bundleOptions = {
   plugins: [ofetchCore()],
   define: { SSTORE_VERSION: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+  // pg's optional libpq binding: required only when `pg.native` is read, which sstore never does.
+  external: ['pg-native'],
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -52,7 +54,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     target: 'node22',
     chunkNames: 'chunks/[name]-[hash]',
     // Native addons: each one's loader picks the prebuilt binary for the platform at run time.
-    external: ['@napi-rs/keyring', '@lydell/node-pty'],
+    external: [...bundleOptions.external, '@napi-rs/keyring', '@lydell/node-pty'],
     // Bundled CommonJS packages call require() for Node built-ins.
     banner: { js: "import{createRequire as __sstoreRequire}from'node:module';const require=__sstoreRequire(import.meta.url);" },
   });

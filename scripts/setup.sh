@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything sstore needs on a fresh Debian machine: Debian packages for the tests (a real Secret Service,
-# bash/zsh/fish, tmux, hyperfine, jq and curl for the README's examples; binutils to strip the single executable),
+# bash/zsh/fish, tmux, hyperfine, jq and curl for the README's examples; binutils to strip the single executable;
+# postgresql for the throwaway clusters of scripts/postgres.sh),
 # Node 24 LTS and Node 22 from the npm registry into .cache/, the npm packages, and the build. Safe to run again: it
 # skips what is already there.
 set -euo pipefail
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 NODE24=24.21.0
 NODE22=22.23.3
-APT_PACKAGES=(gnome-keyring dbus zsh fish tmux hyperfine jq curl binutils)
+APT_PACKAGES=(gnome-keyring dbus zsh fish tmux hyperfine jq curl binutils postgresql)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

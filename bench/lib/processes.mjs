@@ -7,12 +7,19 @@ import { join } from 'node:path';
 
 const children = new Set();
 const tempDirs = new Set();
+const cleanUps = [];
 
 function cleanUp() {
   for (const child of children) child.kill('SIGKILL');
   children.clear();
+  for (const fn of cleanUps.splice(0)) fn();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
+}
+
+/** Runs `fn` (synchronously) when the script ends, fails or gets Ctrl-C: after the children are killed, before the temporary directories go. */
+export function atCleanUp(fn) {
+  cleanUps.push(fn);
 }
 process.on('exit', cleanUp);
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -39,9 +39,13 @@ export function serverEnv(dir) {
   };
 }
 
-/** `node <bin> server start` on a free port with its data in `data`, its stderr (the access log) in `log`. */
-export async function startSstore({ bin, env, data, log }) {
-  const { child, match, readyMs } = await spawnUntil([bin, 'server', 'start', '--port', '0', '--data', data, '--quota', QUOTA], {
+/**
+ * `node <bin> server start` on a free port with its data in `data` (a data dir) or in `database` (a PostgreSQL URL,
+ * with SSTORE_MASTER_KEY in `env`), its stderr (the access log) in `log`.
+ */
+export async function startSstore({ bin, env, data, database, log }) {
+  const storage = database === undefined ? ['--data', data] : ['--database', database];
+  const { child, match, readyMs } = await spawnUntil([bin, 'server', 'start', '--port', '0', ...storage, '--quota', QUOTA], {
     env,
     ready: /sstore server listening on (http:\/\/\S+)/,
     log,

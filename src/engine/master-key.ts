@@ -17,7 +17,8 @@ export interface MasterKey {
 export const MASTER_KEY_ENV = 'SSTORE_MASTER_KEY';
 export const KEY_FILE_NAME = 'master.key';
 
-function decode(text: string, where: string): Buffer {
+/** A master key from its base64 text; `where` names its source in the error. */
+export function decodeMasterKey(text: string, where: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
   if (key.length !== MASTER_KEY_BYTES) {
     // A key problem, like a wrong key: exit 4 wherever it is noticed.
@@ -48,17 +49,17 @@ export async function findMasterKey(opts: {
   createdIn?: KeySource;
 }): Promise<MasterKey | undefined> {
   const fromEnv = opts.env[MASTER_KEY_ENV];
-  if (fromEnv) return { key: decode(fromEnv, MASTER_KEY_ENV), source: 'env', where: MASTER_KEY_ENV };
+  if (fromEnv) return { key: decodeMasterKey(fromEnv, MASTER_KEY_ENV), source: 'env', where: MASTER_KEY_ENV };
   const file = join(opts.dataDir, KEY_FILE_NAME);
   const fromFile = (): MasterKey | undefined =>
-    existsSync(file) ? { key: decode(readFileSync(file, 'utf8'), file), source: 'file', where: file } : undefined;
+    existsSync(file) ? { key: decodeMasterKey(readFileSync(file, 'utf8'), file), source: 'file', where: file } : undefined;
   if (opts.createdIn === 'file') {
     const key = fromFile();
     if (key) return key;
   }
   const account = keychainAccount(opts.dbPath);
   const fromKeychain = await opts.keychain.get(account);
-  if (fromKeychain) return { key: decode(fromKeychain, 'the keychain entry'), source: 'keychain', where: `OS keychain (sstore/${account})` };
+  if (fromKeychain) return { key: decodeMasterKey(fromKeychain, 'the keychain entry'), source: 'keychain', where: `OS keychain (sstore/${account})` };
   return fromFile();
 }
 
@@ -70,7 +71,7 @@ export async function createMasterKey(opts: {
   keychain: Keychain;
 }): Promise<MasterKey> {
   const fromEnv = opts.env[MASTER_KEY_ENV];
-  if (fromEnv) return { key: decode(fromEnv, MASTER_KEY_ENV), source: 'env', where: MASTER_KEY_ENV };
+  if (fromEnv) return { key: decodeMasterKey(fromEnv, MASTER_KEY_ENV), source: 'env', where: MASTER_KEY_ENV };
   const key = randomBytes(MASTER_KEY_BYTES);
   const account = keychainAccount(opts.dbPath);
   if (await opts.keychain.set(account, key.toString('base64'))) {

@@ -7,21 +7,19 @@ import { createCipher, type Cipher } from './crypto.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { Engine } from './engine.ts';
 import { openKeychain, type Keychain } from '../keychain.ts';
+import { KEY_CHECK, KEY_SOURCE, opensKeyCheck, sealKeyCheck } from './key-check.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { createMasterKey, findMasterKey, type KeySource, type MasterKey } from './master-key.ts';
 import type { Storage } from './storage/storage.ts';
-import { DATABASE_FILE_NAME, openStorage } from './storage/target.ts';
+import { DATABASE_FILE_NAME, openStorage, type StorageTarget } from './storage/target.ts';
 import type { Limits } from './types.ts';
 
-const KEY_CHECK = 'key_check';
-const KEY_SOURCE = 'key_source';
-const KEY_CHECK_AAD = 'sstore/key-check';
-const KEY_CHECK_TEXT = Buffer.from('sstore master key check v1');
 const INIT_LOCK = 'init.lock';
 const STALE_LOCK_MS = 30_000;
 
 export interface OpenEngineOptions {
-  dataDir: string;
+  /** A data directory (SQLite) or a PostgreSQL database; see storage/target.ts. */
+  target: StorageTarget;
   limits?: Limits;
   env?: NodeJS.ProcessEnv;
   keychain?: Keychain;
@@ -33,17 +31,27 @@ export interface OpenEngineOptions {
   onWait?: (line: string) => void;
 }
 
-/** Opens (or creates) the embedded store in a data directory and checks its master key before anything else. */
+/** Opens (or creates) a store, in a data directory or a database, and checks its master key before anything else. */
 export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
+  const { target } = options;
+  if (target.kind === 'postgres') {
+    const { openDatabaseEngine } = await import('./open-database.ts');
+    return openDatabaseEngine(target, options);
+  }
+  return openDataDirEngine(target.dataDir, options);
+}
+
+/** The embedded store: the key is proven on a read-only connection, a lock file makes first starts agree on one key. */
+async function openDataDirEngine(dataDir: string, options: OpenEngineOptions): Promise<Engine> {
   const env = options.env ?? process.env;
   const keychain = options.keychain ?? openKeychain(env);
-  prepareDataDir(options.dataDir, DATABASE_FILE_NAME, { create: options.create !== false });
-  const dbPath = join(options.dataDir, DATABASE_FILE_NAME);
-  const where: KeyLocation = { dataDir: options.dataDir, dbPath, env, keychain };
+  prepareDataDir(dataDir, DATABASE_FILE_NAME, { create: options.create !== false });
+  const dbPath = join(dataDir, DATABASE_FILE_NAME);
+  const where: KeyLocation = { dataDir, dbPath, env, keychain };
   // An existing database proves its key on a read-only connection, before anything (a migration, or the WAL
   // checkpoint a read-write connection makes when it closes) may write to it.
   let cipher = existsSync(dbPath) ? await proveKey(where) : undefined;
-  const storage = await openStorage({ kind: 'sqlite', dataDir: options.dataDir });
+  const storage = await openStorage({ kind: 'sqlite', dataDir });
   try {
     if (!cipher) {
       if ((await storage.schemaVersion()) === 0) await storage.migrate();
@@ -120,9 +128,7 @@ async function cipherFor(storage: Storage, check: Uint8Array, where: KeyLocation
     });
   }
   const cipher = createCipher(master.key);
-  try {
-    cipher.open(check, KEY_CHECK_AAD);
-  } catch {
+  if (!opensKeyCheck(cipher, check)) {
     throw new SstoreError('auth', `the master key from ${master.where} does not open ${where.dbPath}`, {
       reason: 'master_key_mismatch',
       hint: 'use the key this store was created with; nothing was changed',
@@ -151,7 +157,7 @@ async function initialiseKey(
         const again = await storage.getMeta(KEY_CHECK);
         if (again) return again;
         const master = (await findMasterKey(where)) ?? (await createMasterKey(where));
-        const check = createCipher(master.key).seal(KEY_CHECK_TEXT, KEY_CHECK_AAD);
+        const check = sealKeyCheck(createCipher(master.key));
         await storage.setMeta(KEY_SOURCE, Buffer.from(describeSource(master.source)));
         await storage.setMeta(KEY_CHECK, check);
         hooks.onKeyCreated?.(master);

@@ -28,7 +28,7 @@ export function inProcessTransport(options: { dataDir: string; env: NodeJS.Proce
       import('../server/auth.ts'),
     ]);
     const engine = await openEngine({
-      dataDir: options.dataDir,
+      target: { kind: 'sqlite', dataDir: options.dataDir },
       env: options.env,
       ...(options.onKeyCreated && { onKeyCreated: options.onKeyCreated }),
     });

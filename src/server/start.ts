@@ -6,6 +6,7 @@ import { keyNotice, type MasterKey } from '../engine/master-key.ts';
 import { openEngine } from '../engine/open.ts';
 import { SstoreError } from '../errors.ts';
 import type { Limits } from '../engine/types.ts';
+import type { StorageTarget } from '../engine/storage/target.ts';
 import { createAccessLog } from './access-log.ts';
 import { announce } from './announce.ts';
 import { createApp } from './app.ts';
@@ -17,7 +18,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const DRAIN_MS = 10_000;
 
 export interface StartOptions {
-  dataDir: string;
+  /** Where the data lives: a data directory (SQLite) or a PostgreSQL database. */
+  target: StorageTarget;
   host: string;
   port: number;
   limits: Limits;
@@ -43,7 +45,7 @@ export function isLoopback(host: string): boolean {
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const engine = await openEngine({
-    dataDir: options.dataDir,
+    target: options.target,
     limits: options.limits,
     ...(options.env && { env: options.env }),
     onKeyCreated: (key: MasterKey) => options.err(keyNotice(key)),

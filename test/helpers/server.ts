@@ -1,8 +1,9 @@
 import { AssertionError } from 'node:assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { after } from 'node:test';
+import { BACKEND, storageFor } from './backend.ts';
 import { contractViolation } from './contract.ts';
-import { BIN } from './env.ts';
+import { BIN, tempDir } from './env.ts';
 
 /** Origins of the servers this test file started: every response from them is checked against the specs. */
 const origins = new Set<string>();
@@ -38,10 +39,31 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `sstore server start --port 0` as a real child process and waits for its "listening" line. */
-export async function startServer(options: { env: NodeJS.ProcessEnv; args?: string[]; dataDir?: string }): Promise<ServerProcess> {
-  const args = [BIN, 'server', 'start', '--port', '0', ...(options.dataDir ? ['--data', options.dataDir] : []), ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+export interface StartOptions {
+  env: NodeJS.ProcessEnv;
+  args?: string[];
+  /** The storage, on the suite's backend (test/helpers/backend.ts): a data dir, or the database that stands for it. */
+  dataDir?: string;
+  /**
+   * Storage flags as they are, with `env` as it is (the PostgreSQL tests: `['--database', url]`, or `[]` with
+   * SSTORE_DATABASE_URL in `env`); overrides `dataDir`.
+   */
+  storage?: string[];
+}
+
+/**
+ * Starts `sstore server start --port 0` as a real child process and waits for its "listening" line. Without
+ * `dataDir` or `storage`, a SQLite server uses the env's SSTORE_DATA_DIR and a PostgreSQL one a fresh database.
+ */
+export async function startServer(options: StartOptions): Promise<ServerProcess> {
+  const { args: storage, env } =
+    options.storage !== undefined
+      ? { args: options.storage, env: options.env }
+      : options.dataDir !== undefined || BACKEND === 'postgres'
+        ? await storageFor(options.dataDir ?? tempDir(), options.env)
+        : { args: [], env: options.env };
+  const args = [BIN, 'server', 'start', '--port', '0', ...storage, ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -1,6 +1,7 @@
 /** Shared set-up for the Cloudflare-dialect server tests: a real server on an ephemeral port, and clients for it. */
 import assert from 'node:assert/strict';
 import Cloudflare from 'cloudflare';
+import { storageFor } from '../helpers/backend.ts';
 import { runCli } from '../helpers/cli.ts';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { startServer, type ServerProcess } from '../helpers/server.ts';
@@ -45,7 +46,7 @@ export interface CfServer {
   call<R = unknown>(method: string, path: string, options?: CallOptions): Promise<Reply<R>>;
   /** The local reveal extension, through a fetch that is not recorded (its body holds a value by design). */
   reveal(store: string, secret: string, token?: string, account?: string): Promise<{ status: number; value: string | undefined; json: Envelope<WireRevealed> }>;
-  /** `sstore server token create` through the real binary, against this server's data dir; returns the token. */
+  /** `sstore server token create` through the real binary, against this server's storage; returns the token. */
   createToken(name: string, permissions: string, extra?: string[]): Promise<string>;
 }
 
@@ -64,10 +65,20 @@ export interface Reply<R = unknown> {
   json: Envelope<R>;
 }
 
-export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<CfServer> {
+/**
+ * `database`: a PostgreSQL URL, given to the server and the CLI in SSTORE_DATABASE_URL, with `env` as it is (no key
+ * added: see startServer); without it, the suite's backend.
+ */
+export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEnv; dataDir?: string; database?: string } = {}): Promise<CfServer> {
   const env = options.env ?? isolatedEnv({ SSTORE_ROOT_TOKEN: ROOT_TOKEN });
   const dataDir = options.dataDir ?? tempDir();
-  const server = await startServer({ env, dataDir, ...(options.args && { args: options.args }) });
+  const { database } = options;
+  const server = await startServer({
+    env: database === undefined ? env : { ...env, SSTORE_DATABASE_URL: database },
+    dataDir,
+    ...(database !== undefined && { storage: [] }),
+    ...(options.args && { args: options.args }),
+  });
   const rec = recorder();
   return {
     server,
@@ -98,7 +109,8 @@ export async function startCf(options: { args?: string[]; env?: NodeJS.ProcessEn
       return { status: response.status, value: json.success ? json.result.value : undefined, json };
     },
     async createToken(name, permissions, extra = []) {
-      const result = await runCli(['server', 'token', 'create', '--name', name, '--permissions', permissions, '--data', dataDir, ...extra], { env });
+      const storage = database !== undefined ? { args: [], env: { ...env, SSTORE_DATABASE_URL: database } } : await storageFor(dataDir, env);
+      const result = await runCli(['server', 'token', 'create', '--name', name, '--permissions', permissions, ...storage.args, ...extra], { env: storage.env });
       assert.equal(result.code, 0, result.stderr);
       const token = result.stdout.trim();
       assert.match(token, /^sst_[A-Za-z0-9_-]{40,}$/);

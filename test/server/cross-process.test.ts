@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { storageFor } from '../helpers/backend.ts';
 import { runCli } from '../helpers/cli.ts';
 import { assertFailure, secretsPath, startCf, storesPath } from './cf-fixture.ts';
 import type { WireSecret, WireStore } from './cf-wire.ts';
 
-// Two servers on one data dir: what one process commits, the other answers from its very next request, even for
-// stores and secrets it has just served (and may hold in its metadata cache).
+// Two servers on one data dir (on PostgreSQL: one database): what one process commits, the other answers from its very
+// next request, even for stores and secrets it has just served (and may hold in its metadata cache).
 const first = await startCf();
 const second = await startCf({ dataDir: first.dataDir, env: first.env });
 
@@ -41,7 +42,8 @@ test('a secret patched or deleted by another process, and a store it deleted, co
 test('a token revoked through the CLI is refused by a server that has just accepted it', async () => {
   const token = await first.createToken('short_lived', 'read');
   for (let i = 0; i < 3; i++) assert.equal((await first.call('GET', storesPath(), { token })).status, 200);
-  const revoked = await runCli(['server', 'token', 'revoke', 'short_lived', '--data', first.dataDir], { env: first.env });
+  const storage = await storageFor(first.dataDir, first.env);
+  const revoked = await runCli(['server', 'token', 'revoke', 'short_lived', ...storage.args], { env: storage.env });
   assert.equal(revoked.code, 0, revoked.stderr);
   assertFailure(await first.call('GET', storesPath(), { token }), 401, 10000);
   assertFailure(await second.call('GET', storesPath(), { token }), 401, 10000);

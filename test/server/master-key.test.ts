@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { sqliteOnly } from '../helpers/backend.ts';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { ROOT_TOKEN, secretsPath, startCf, storesPath } from './cf-fixture.ts';
 import type { WireSecret, WireStore } from './cf-wire.ts';
 
 const KEYCHAIN = process.env.SSTORE_TEST_KEYCHAIN === '1';
+// SQLite only: where a data dir's master key is made (keychain, key file). With --database the key is always
+// SSTORE_MASTER_KEY (test/server/postgres-instances.test.ts).
+const SQLITE_ONLY = sqliteOnly('where a data dir keeps its master key');
 
 async function roundTrip(env: NodeJS.ProcessEnv, dataDir: string): Promise<{ firstNotice: string; secondStderr: string }> {
   const cf = await startCf({ env, dataDir });
@@ -19,7 +23,7 @@ async function roundTrip(env: NodeJS.ProcessEnv, dataDir: string): Promise<{ fir
   return { firstNotice: cf.server.stderr(), secondStderr: again.server.stderr() };
 }
 
-test('with an OS keychain the master key goes there, and the notice says so once', { skip: KEYCHAIN ? false : 'no keychain: set SSTORE_TEST_KEYCHAIN=1 inside a D-Bus session with gnome-keyring (scripts/test.sh)' }, async () => {
+test('with an OS keychain the master key goes there, and the notice says so once', { skip: SQLITE_ONLY.skip || (KEYCHAIN ? false : 'no keychain: set SSTORE_TEST_KEYCHAIN=1 inside a D-Bus session with gnome-keyring (scripts/test.sh)') }, async () => {
   const env = isolatedEnv({ SSTORE_ROOT_TOKEN: ROOT_TOKEN });
   assert.ok(env.DBUS_SESSION_BUS_ADDRESS, 'SSTORE_TEST_KEYCHAIN=1 but no D-Bus session');
   const dataDir = tempDir();
@@ -29,7 +33,7 @@ test('with an OS keychain the master key goes there, and the notice says so once
   assert.doesNotMatch(secondStderr, /master key/);
 });
 
-test('without a D-Bus session the master key falls back to a 0600 file beside the database', async () => {
+test('without a D-Bus session the master key falls back to a 0600 file beside the database', SQLITE_ONLY, async () => {
   const env = isolatedEnv({ SSTORE_ROOT_TOKEN: ROOT_TOKEN });
   delete env.DBUS_SESSION_BUS_ADDRESS;
   const dataDir = tempDir();

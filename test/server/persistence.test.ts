@@ -4,6 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
+import { sqliteOnly } from '../helpers/backend.ts';
 import { runCli } from '../helpers/cli.ts';
 import { isolatedEnv, tempDir } from '../helpers/env.ts';
 import { ROOT_TOKEN, assertFailure, secretsPath, startCf, storesPath } from './cf-fixture.ts';
@@ -27,7 +28,8 @@ test('stores, secrets, values and tokens survive a restart', async () => {
   assert.equal(await again.server.stop(), 0);
 });
 
-test('a tampered or moved ciphertext is a clean error for that secret; the server keeps serving the others', async () => {
+// SQLite only (like the two tests after it): it edits sstore.db directly.
+test('a tampered or moved ciphertext is a clean error for that secret; the server keeps serving the others', sqliteOnly('edits sstore.db directly'), async () => {
   const cf = await startCf();
   const store = (await cf.call<WireStore>('POST', storesPath(), { body: { name: 'main' } })).json.result.id;
   const made = await cf.call<WireSecret[]>('POST', secretsPath(store), {
@@ -64,7 +66,8 @@ test('a tampered or moved ciphertext is a clean error for that secret; the serve
   assert.equal(await cf.server.stop(), 0);
 });
 
-test('a wrong master key: server start fails with one line and exit 4, and the database is byte-identical', async () => {
+// On PostgreSQL, test/server/postgres-instances.test.ts starts an instance with another key.
+test('a wrong master key: server start fails with one line and exit 4, and the database is byte-identical', sqliteOnly('compares sstore.db byte for byte; the key comes from the data dir'), async () => {
   const key = randomBytes(32).toString('base64');
   const env = isolatedEnv({ SSTORE_ROOT_TOKEN: ROOT_TOKEN, SSTORE_MASTER_KEY: key });
   const cf = await startCf({ env });
@@ -96,7 +99,7 @@ test('a wrong master key: server start fails with one line and exit 4, and the d
   assert.equal(await right.server.stop(), 0);
 });
 
-test('a missing key file is a clear error: no new key is made over the old data', async () => {
+test('a missing key file is a clear error: no new key is made over the old data', sqliteOnly('removes master.key from the data dir'), async () => {
   const env = isolatedEnv({ SSTORE_ROOT_TOKEN: ROOT_TOKEN, SSTORE_NO_KEYCHAIN: '1' });
   const dataDir = tempDir();
   const cf = await startCf({ env, dataDir });

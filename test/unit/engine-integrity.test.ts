@@ -20,7 +20,7 @@ const digest = (path: string) => createHash('sha256').update(readFileSync(path))
 const reason = (r: string) => (error: unknown) => error instanceof SstoreError && error.reason === r;
 
 async function storeWithSecrets(dataDir: string, env: NodeJS.ProcessEnv) {
-  const engine = await openEngine({ dataDir, env });
+  const engine = await openEngine({ target: { kind: 'sqlite', dataDir }, env });
   const store = await engine.createStore('cloudflare', 'acc', 'main');
   const [a, b] = await engine.createSecrets(store, [
     { name: 'API_KEY', value: 'value-of-api-key', scopes: ['workers'], comment: null },
@@ -37,8 +37,8 @@ test('without its key-check row, a database holding values refuses every key and
   db.exec("DELETE FROM meta WHERE key = 'key_check'");
   db.close();
   const before = digest(join(dataDir, 'sstore.db'));
-  await assert.rejects(openEngine({ dataDir, env: keyEnv() }), reason('key_check_missing'));
-  await assert.rejects(openEngine({ dataDir, env }), reason('key_check_missing'));
+  await assert.rejects(openEngine({ target: { kind: 'sqlite', dataDir }, env: keyEnv() }), reason('key_check_missing'));
+  await assert.rejects(openEngine({ target: { kind: 'sqlite', dataDir }, env }), reason('key_check_missing'));
   assert.equal(digest(join(dataDir, 'sstore.db')), before, 'no new key check was written');
 });
 
@@ -53,7 +53,7 @@ test('swapping two rows’ names does not swap their values: both fail to decryp
   db.exec(`UPDATE secrets SET name = 'API_KEY' WHERE id = '${b.id}'`);
   db.exec(`UPDATE secrets SET name = 'DB_PASSWORD' WHERE id = '${a.id}'`);
   db.close();
-  const reopened = await openEngine({ dataDir, env });
+  const reopened = await openEngine({ target: { kind: 'sqlite', dataDir }, env });
   await assert.rejects(reopened.revealSecret(store, a.id), reason('decrypt_failed'));
   await assert.rejects(reopened.revealSecret(store, b.id), reason('decrypt_failed'));
   await reopened.close();
@@ -68,11 +68,11 @@ test('a refused open does not checkpoint a stale WAL into the database', async (
   for (const suffix of ['', '-wal']) copyFileSync(join(dataDir, `sstore.db${suffix}`), join(crashed, `sstore.db${suffix}`));
   await engine.close();
   const before = { db: digest(join(crashed, 'sstore.db')), wal: digest(join(crashed, 'sstore.db-wal')) };
-  await assert.rejects(openEngine({ dataDir: crashed, env: keyEnv() }), reason('master_key_mismatch'));
+  await assert.rejects(openEngine({ target: { kind: 'sqlite', dataDir: crashed }, env: keyEnv() }), reason('master_key_mismatch'));
   assert.equal(digest(join(crashed, 'sstore.db')), before.db);
   assert.equal(digest(join(crashed, 'sstore.db-wal')), before.wal);
   // The right key still opens it, with the values the WAL held.
-  const opened = await openEngine({ dataDir: crashed, env });
+  const opened = await openEngine({ target: { kind: 'sqlite', dataDir: crashed }, env });
   const [store] = (await opened.listStores({ namespace: 'cloudflare', accountId: 'acc', order: 'name', direction: 'asc', window: { kind: 'all' } })).items;
   assert.equal((await opened.listSecrets({ storeId: store!.id, order: 'name', direction: 'asc', window: { kind: 'all' } })).total, 2);
   await opened.close();
@@ -83,7 +83,7 @@ test('an init.lock left by a killed process is removed at once, and the user is 
   const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
   writeFileSync(join(dataDir, 'init.lock'), `${gone}@${hostname()}`);
   const told: string[] = [];
-  const engine = await openEngine({ dataDir, env: keyEnv(), onWait: (line) => told.push(line) });
+  const engine = await openEngine({ target: { kind: 'sqlite', dataDir }, env: keyEnv(), onWait: (line) => told.push(line) });
   await engine.close();
   assert.equal(told.length, 1, told.join('\n'));
   assert.match(told[0]!, new RegExp(`removed a stale .*init\\.lock \\(sstore process ${gone}, which is gone\\)`));
@@ -96,7 +96,7 @@ test('while a live process holds init.lock, opening says what it waits for, then
   writeFileSync(lock, `${process.pid}@${hostname()}`);
   const told: string[] = [];
   const engine = await openEngine({
-    dataDir,
+    target: { kind: 'sqlite', dataDir },
     env: keyEnv(),
     onWait: (line) => {
       told.push(line);

@@ -16,7 +16,7 @@ const kind = (k: string) => (error: unknown) => error instanceof SstoreError && 
 
 test('a new database is migrated to the newest schema, in WAL mode', async () => {
   const dataDir = tempDir();
-  const engine = await openEngine({ dataDir, env: keyEnv() });
+  const engine = await openEngine({ target: { kind: 'sqlite', dataDir }, env: keyEnv() });
   await engine.close();
   const db = new DatabaseSync(join(dataDir, 'sstore.db'));
   assert.equal((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, MIGRATIONS.length);
@@ -27,26 +27,26 @@ test('a new database is migrated to the newest schema, in WAL mode', async () =>
 test('a database from a newer sstore is refused without being touched', async () => {
   const dataDir = tempDir();
   const env = keyEnv();
-  await (await openEngine({ dataDir, env })).close();
+  await (await openEngine({ target: { kind: 'sqlite', dataDir }, env })).close();
   const db = new DatabaseSync(join(dataDir, 'sstore.db'));
   db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
   db.close();
   const before = digest(dataDir);
-  await assert.rejects(openEngine({ dataDir, env }), /newer than this sstore understands/);
+  await assert.rejects(openEngine({ target: { kind: 'sqlite', dataDir }, env }), /newer than this sstore understands/);
   assert.equal(digest(dataDir), before);
 });
 
 test('a wrong key is refused and the file is left as it was', async () => {
   const dataDir = tempDir();
-  await (await openEngine({ dataDir, env: keyEnv() })).close();
+  await (await openEngine({ target: { kind: 'sqlite', dataDir }, env: keyEnv() })).close();
   const before = digest(dataDir);
-  await assert.rejects(openEngine({ dataDir, env: keyEnv() }), kind('auth'));
+  await assert.rejects(openEngine({ target: { kind: 'sqlite', dataDir }, env: keyEnv() }), kind('auth'));
   assert.equal(digest(dataDir), before);
 });
 
 test('tokens: stored as SHA-256 only; keep and replace on a taken name; revoke by name', async () => {
   const dataDir = tempDir();
-  const engine = await openEngine({ dataDir, env: keyEnv() });
+  const engine = await openEngine({ target: { kind: 'sqlite', dataDir }, env: keyEnv() });
   const { token, record } = await engine.createToken({ name: 'root', permissions: ['admin'] });
   assert.match(token, /^sst_[A-Za-z0-9_-]{43}$/);
   assert.equal(await engine.createToken({ name: 'root', permissions: ['admin'], ifNameTaken: 'keep' }), undefined);
@@ -88,20 +88,20 @@ function countingKeychain(writable: boolean) {
 test('a database whose key was made in the key file opens without asking the keychain', async () => {
   const dataDir = tempDir();
   const headless = countingKeychain(false);
-  await (await openEngine({ dataDir, env: {}, keychain: headless.keychain })).close();
+  await (await openEngine({ target: { kind: 'sqlite', dataDir }, env: {}, keychain: headless.keychain })).close();
   assert.ok(readFileSync(join(dataDir, 'master.key'), 'utf8').length > 0);
 
   const later = countingKeychain(true);
-  await (await openEngine({ dataDir, env: {}, keychain: later.keychain })).close();
+  await (await openEngine({ target: { kind: 'sqlite', dataDir }, env: {}, keychain: later.keychain })).close();
   assert.equal(later.keychain.reads, 0, 'the keychain was not asked');
 });
 
 test('a database whose key was made in the keychain still finds it there', async () => {
   const dataDir = tempDir();
   const desktop = countingKeychain(true);
-  await (await openEngine({ dataDir, env: {}, keychain: desktop.keychain })).close();
+  await (await openEngine({ target: { kind: 'sqlite', dataDir }, env: {}, keychain: desktop.keychain })).close();
   const readsBefore = desktop.keychain.reads;
-  await (await openEngine({ dataDir, env: {}, keychain: desktop.keychain })).close();
+  await (await openEngine({ target: { kind: 'sqlite', dataDir }, env: {}, keychain: desktop.keychain })).close();
   assert.ok(desktop.keychain.reads > readsBefore, 'the keychain was asked');
   assert.equal(desktop.entries.size, 1);
 });

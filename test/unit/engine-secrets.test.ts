@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/env.ts';
 const env = { SSTORE_MASTER_KEY: randomBytes(32).toString('base64'), SSTORE_NO_KEYCHAIN: '1' };
 
 async function fresh(quota = 10_000): Promise<{ engine: Engine; store: StoreRecord }> {
-  const engine = await openEngine({ dataDir: tempDir(), env, limits: limitsFor('default', { maxSecretsPerAccount: quota }) });
+  const engine = await openEngine({ target: { kind: 'sqlite', dataDir: tempDir() }, env, limits: limitsFor('default', { maxSecretsPerAccount: quota }) });
   const store = await engine.createStore('cloudflare', 'acct', 'main');
   return { engine, store };
 }

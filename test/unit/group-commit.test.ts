@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/env.ts';
 const ENV = { SSTORE_NO_KEYCHAIN: '1' };
 
 async function open(dataDir: string, maxSecretsPerAccount = 1_000): Promise<Engine> {
-  return openEngine({ dataDir, env: ENV, limits: { ...DEFAULT_LIMITS, maxSecretsPerAccount } });
+  return openEngine({ target: { kind: 'sqlite', dataDir }, env: ENV, limits: { ...DEFAULT_LIMITS, maxSecretsPerAccount } });
 }
 
 function secrets(...names: string[]): NewSecret[] {

@@ -13,8 +13,8 @@ const secret = (name: string) => ({ name, value: `value-of-${name}`, scopes: ['w
 
 async function pair(): Promise<{ server: Engine; other: Engine }> {
   const dataDir = tempDir();
-  const server = await openEngine({ dataDir, env });
-  const other = await openEngine({ dataDir, env });
+  const server = await openEngine({ target: { kind: 'sqlite', dataDir }, env });
+  const other = await openEngine({ target: { kind: 'sqlite', dataDir }, env });
   return { server, other };
 }
 

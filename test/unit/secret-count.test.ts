@@ -12,7 +12,7 @@ const env = { SSTORE_MASTER_KEY: randomBytes(32).toString('base64'), SSTORE_NO_K
 const secret = (name: string) => ({ name, value: name, scopes: ['workers'], comment: null });
 
 test('the per-store count behind list totals and quota follows creates, deletes and forced store deletes', async () => {
-  const engine = await openEngine({ dataDir: tempDir(), env });
+  const engine = await openEngine({ target: { kind: 'sqlite', dataDir: tempDir() }, env });
   const a = await engine.createStore('cloudflare', 'acct', 'a');
   const b = await engine.createStore('cloudflare', 'acct', 'b');
   const created = await engine.createSecrets(a, ['A1', 'A2', 'A3', 'A4'].map(secret));

@@ -52,6 +52,12 @@ export interface Storage {
   /** Whether the database holds no store, secret or token (meta such as the key check does not count). */
   isEmpty(): Promise<boolean>;
 
+  /**
+   * A page of a list. Order: the sort key, ties by when the row was made, both in the query's direction; text by its
+   * UTF-8 bytes; a missing comment as the empty one. `search`: ASCII letters case-insensitively, every other character
+   * (`%`, `_`, `\` too) literally. A cursor that is not an item of the filtered list: `validation` (invalid_cursor).
+   * test/storage/contract/reference.ts computes what every window must return.
+   */
   listStores(query: StoreQuery): Promise<Page<StoreRecord>>;
   getStore(namespace: Namespace, accountId: string, storeId: string): Awaitable<StoreRecord | undefined>;
   /** Inserts, failing with `conflict` on a duplicate name and `quota` past `maxStores` for the account. */
@@ -76,10 +82,12 @@ export interface Storage {
 
   /**
    * Inserts a token in one transaction. When its name is taken: `fail` throws `conflict`, `replace` deletes the
-   * other token first, `keep` leaves it and returns false. `hash`: the token's SHA-256 in hex (see hashToken).
+   * other token first, `keep` leaves it and returns false. `hash`: the token's SHA-256 in hex (see hashToken). The
+   * conflicts' reasons: `token_name_already_exists`, and `token_already_exists` for a hash in use.
    */
   insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean>;
   findTokenByHash(hash: string): Awaitable<{ token: TokenRecord; hash: Uint8Array } | undefined>;
+  /** Every token, in the order they were made (`created`, then id). */
   listTokens(): Promise<TokenRecord[]>;
   /** Deletes a token by id or name; returns whether one existed. */
   deleteToken(idOrName: string): Promise<boolean>;
@@ -92,7 +100,8 @@ export interface Storage {
   /**
    * Writes what exportAll gave, in one transaction: all of it or nothing. `replace: false` fails with `conflict`
    * (reason `target_not_empty`) when the database is not empty; `replace: true` deletes its stores, secrets and tokens
-   * first. Meta items overwrite. Returns the number of items written.
+   * first. Meta items overwrite. Items that clash (a name twice) fail with `conflict` as the insert methods do, a secret
+   * of a store not given before it with `validation`; either way nothing was written. Returns the number of items.
    */
   importAll(items: AsyncIterable<StorageItem>, options: { replace: boolean }): Promise<number>;
 

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { SstoreError } from '../../errors.ts';
 import type { Storage } from './storage.ts';
 
 /** The file of the embedded backend inside its data directory. */
@@ -48,5 +47,6 @@ export async function openStorage(target: StorageTarget, options: { readOnly?: b
     const { openSqliteStorage } = await import('./sqlite.ts');
     return openSqliteStorage(sqliteFile(target), options);
   }
-  throw new SstoreError('unsupported', `PostgreSQL is not available in this build (${redactUrl(target.url)})`);
+  const { openPostgresStorage } = await import('./postgres/index.ts');
+  return openPostgresStorage(target.url, redactUrl(target.url));
 }

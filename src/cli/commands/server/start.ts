@@ -1,16 +1,15 @@
 import { Option, type Command } from 'commander';
-import { dataDir } from '../../../config/paths.ts';
 import { LOCAL_ACCOUNT_ID } from '../../../http/in-process.ts';
 import { SstoreError } from '../../../errors.ts';
 import { LIMIT_PRESETS, limitsFor } from '../../../engine/limits.ts';
 import type { Limits } from '../../../engine/types.ts';
 import { contextFor, exampleSection } from '../../context.ts';
 import { wholeNumber } from '../../options.ts';
+import { DATABASE_FLAGS, DATABASE_HELP, targetFrom, type TargetOptions } from './target.ts';
 
-interface StartOptions {
+interface StartOptions extends TargetOptions {
   host: string;
   port: number;
-  data?: string;
   rootToken?: string;
   limits: string;
   quota?: number;
@@ -26,6 +25,7 @@ export function registerServerStart(server: Command): void {
     .option('--host <host>', 'address to listen on (other than loopback prints a warning)', '127.0.0.1')
     .option('--port <port>', 'port to listen on; 0 picks a free one', wholeNumber(0, 65_535), 8787)
     .option('--data <dir>', 'data directory (default: SSTORE_DATA_DIR, else the user data dir)')
+    .option(DATABASE_FLAGS, DATABASE_HELP)
     .addOption(new Option('--root-token <token>', 'fixed admin token (prefer SSTORE_ROOT_TOKEN: argv is visible to other users)').env('SSTORE_ROOT_TOKEN'))
     .addOption(new Option('--limits <preset>', 'limits preset: default (generous) or cloudflare (the live service: 1 store, 100 secrets)').choices(Object.keys(LIMIT_PRESETS)).default('default'))
     .option('--quota <n>', 'secrets per account', wholeNumber(0, 100_000_000))
@@ -37,12 +37,14 @@ export function registerServerStart(server: Command): void {
       exampleSection(
         'sstore server start                          # http://127.0.0.1:8787, prints a root token on first start',
         'sstore server start --port 0 --data ./tmp     # a free port and a throwaway store',
+        'SSTORE_DATABASE_URL=postgres://sstore@db/sstore SSTORE_MASTER_KEY=... sstore server start --host 0.0.0.0',
         'SSTORE_ROOT_TOKEN=dev sstore server start --limits cloudflare',
         'curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8787/client/v4/accounts/$ACCOUNT/secrets_store/stores',
       ),
     )
     .action(async (options: StartOptions, command: Command) => {
-      const { io } = contextFor(command);
+      const ctx = contextFor(command);
+      const { io } = ctx;
       if (command.getOptionValueSource('rootToken') === 'cli') {
         io.err('sstore: warning: --root-token is visible to other users in the process list; prefer SSTORE_ROOT_TOKEN');
       }
@@ -52,6 +54,7 @@ export function registerServerStart(server: Command): void {
         ...(options.maxValueBytes !== undefined && { maxValueBytes: options.maxValueBytes }),
         ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
       };
+      const target = targetFrom(options, ctx);
       if (options.rootToken !== undefined && options.rootToken.length < 8) {
         throw new SstoreError('usage', 'the root token must be at least 8 characters');
       }
@@ -62,7 +65,7 @@ export function registerServerStart(server: Command): void {
       });
       const { startServer } = await import('../../../server/start.ts');
       const running = await startServer({
-        dataDir: options.data ?? dataDir(io.env),
+        target,
         host: options.host,
         port: options.port,
         limits: limitsFor(options.limits, overrides),

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { dataDir } from '../../../config/paths.ts';
 import { microsToIso } from '../../../engine/clock.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { PERMISSIONS, type Permission } from '../../../engine/types.ts';
@@ -7,6 +6,7 @@ import { SstoreError } from '../../../errors.ts';
 import { type Context, contextFor, exampleSection } from '../../context.ts';
 import { commaList } from '../../options.ts';
 import { printJson, printTable } from '../../output.ts';
+import { DATABASE_FLAGS, DATABASE_HELP, targetFrom, type TargetOptions } from './target.ts';
 
 /** Provider-native names for the same permissions, so a Neostore user can say what they know. */
 const PERMISSION_ALIASES: Record<string, Permission> = {
@@ -27,11 +27,11 @@ export function parsePermissions(list: string[]): Permission[] {
 }
 
 /** `create: false` for commands that only read or remove: they never create a store where there is none. */
-async function withEngine<T>(ctx: Context, dir: string | undefined, work: (engine: Engine) => Promise<T>, options: { create: boolean } = { create: true }): Promise<T> {
+async function withEngine<T>(ctx: Context, where: TargetOptions, work: (engine: Engine) => Promise<T>, options: { create: boolean } = { create: true }): Promise<T> {
   const { openEngine } = await import('../../../engine/open.ts');
   const { keyNotice } = await import('../../../engine/master-key.ts');
   const engine = await openEngine({
-    dataDir: dir ?? dataDir(ctx.io.env),
+    target: targetFrom(where, ctx),
     onKeyCreated: (key) => ctx.io.err(keyNotice(key)),
     create: options.create,
   });
@@ -53,6 +53,7 @@ export function registerServerToken(server: Command): void {
     .option('--account <id>', 'bind the token to one account (or SGP account, or Neostore tenant)')
     .option('--service <name>', 'the calling service this token acts as on /system routes (managed_by)')
     .option('--data <dir>', 'data directory of the server')
+    .option(DATABASE_FLAGS, DATABASE_HELP)
     .addHelpText(
       'after',
       exampleSection(
@@ -61,10 +62,10 @@ export function registerServerToken(server: Command): void {
         'sstore server token create --name svc --permissions read,write --service my-service',
       ),
     )
-    .action(async (options: { name: string; permissions: string[]; account?: string; service?: string; data?: string }, command: Command) => {
+    .action(async (options: { name: string; permissions: string[]; account?: string; service?: string; data?: string; database?: string }, command: Command) => {
       const ctx = contextFor(command);
       const permissions = parsePermissions(options.permissions);
-      const { token: secret, record } = await withEngine(ctx, options.data, (engine) =>
+      const { token: secret, record } = await withEngine(ctx, options, (engine) =>
         engine.createToken({ name: options.name, permissions, account: options.account ?? null, service: options.service ?? null }),
       );
       if (ctx.globals.json) {
@@ -81,9 +82,10 @@ export function registerServerToken(server: Command): void {
     .command('list')
     .description('List tokens (never their values)')
     .option('--data <dir>', 'data directory of the server')
-    .action(async (options: { data?: string }, command: Command) => {
+    .option(DATABASE_FLAGS, DATABASE_HELP)
+    .action(async (options: { data?: string; database?: string }, command: Command) => {
       const ctx = contextFor(command);
-      const tokens = await withEngine(ctx, options.data, (engine) => engine.listTokens(), { create: false });
+      const tokens = await withEngine(ctx, options, (engine) => engine.listTokens(), { create: false });
       if (ctx.globals.json) {
         printJson(ctx.io, tokens.map((t) => ({ id: t.id, name: t.name, permissions: t.permissions, account: t.account, service: t.service, created: microsToIso(t.created) })));
       } else if (ctx.globals.quiet) {
@@ -100,9 +102,10 @@ export function registerServerToken(server: Command): void {
     .description('Revoke a token by name or id')
     .argument('<name-or-id>')
     .option('--data <dir>', 'data directory of the server')
-    .action(async (nameOrId: string, options: { data?: string }, command: Command) => {
+    .option(DATABASE_FLAGS, DATABASE_HELP)
+    .action(async (nameOrId: string, options: { data?: string; database?: string }, command: Command) => {
       const ctx = contextFor(command);
-      const removed = await withEngine(ctx, options.data, (engine) => engine.revokeToken(nameOrId), { create: false });
+      const removed = await withEngine(ctx, options, (engine) => engine.revokeToken(nameOrId), { create: false });
       if (!removed) throw new SstoreError('not_found', `no token named "${nameOrId}"`);
       if (!ctx.globals.quiet) ctx.io.err(`revoked token "${nameOrId}"`);
     });

@@ -1,0 +1,70 @@
+import { SstoreError } from '../../../errors.ts';
+import type { AccountScope, StorageItem } from '../storage.ts';
+import { BUMP_VERSION } from './coherence.ts';
+import type { Database, Queryable } from './pool.ts';
+import { bytes, SECRET_COLUMNS, STORE_COLUMNS, TOKEN_COLUMNS, toSecret, toStore, toToken } from './rows.ts';
+import { insertSecrets, insertStoreRow, insertTokenRow } from './writes.ts';
+
+const PAGE = 500;
+
+/** Everything, for `sstore server copy`, in the order it was made; secrets a page at a time. */
+export async function* exportAll(db: Database): AsyncIterable<StorageItem> {
+  for (const row of await db.rows('SELECT key, value FROM sstore_meta ORDER BY key')) {
+    yield { kind: 'meta', key: row[0] as string, value: row[1] as Uint8Array };
+  }
+  for (const row of await db.rows(`SELECT ${STORE_COLUMNS} FROM sstore_stores ORDER BY seq`)) {
+    yield { kind: 'store', store: toStore(row) };
+  }
+  for (let after = 0; ; ) {
+    const rows = await db.rows(`SELECT ${SECRET_COLUMNS}, value, seq FROM sstore_secrets WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [after]);
+    for (const row of rows) yield { kind: 'secret', record: toSecret(row), sealed: row[12] as Uint8Array };
+    if (rows.length < PAGE) break;
+    after = rows.at(-1)![13] as number;
+  }
+  for (const row of await db.rows(`SELECT ${TOKEN_COLUMNS} FROM sstore_tokens ORDER BY created, id`)) {
+    yield { kind: 'token', token: toToken(row), hash: Buffer.from(row[6] as Uint8Array).toString('hex') };
+  }
+}
+
+export async function isEmpty(q: Queryable): Promise<boolean> {
+  const [row] = await q.rows('SELECT EXISTS (SELECT 1 FROM sstore_stores) OR EXISTS (SELECT 1 FROM sstore_tokens)');
+  return row![0] === false;
+}
+
+/** Writes what exportAll gave in one transaction (a PostgreSQL transaction may span awaits, so items stream in). */
+export async function importAll(db: Database, items: AsyncIterable<StorageItem>, options: { replace: boolean }): Promise<number> {
+  return db.transaction(async (q) => {
+    // No other writer may add a store or token between the emptiness check and the copy.
+    await q.run('LOCK TABLE sstore_stores, sstore_secrets, sstore_tokens IN SHARE ROW EXCLUSIVE MODE');
+    if (options.replace) {
+      await q.run('DELETE FROM sstore_secrets');
+      await q.run('DELETE FROM sstore_stores');
+      await q.run('DELETE FROM sstore_tokens');
+    } else if (!(await isEmpty(q))) {
+      throw new SstoreError('conflict', `${db.location} is not empty`, { reason: 'target_not_empty' });
+    }
+    const scopes = new Map<string, AccountScope>();
+    let count = 0;
+    for await (const item of items) {
+      count++;
+      if (item.kind === 'meta') {
+        await q.run('INSERT INTO sstore_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+          item.key,
+          bytes(item.value),
+        ]);
+      } else if (item.kind === 'store') {
+        const s = item.store;
+        await insertStoreRow(q, s);
+        scopes.set(s.id, { namespace: s.namespace, accountId: s.accountId });
+      } else if (item.kind === 'secret') {
+        const scope = scopes.get(item.record.storeId);
+        if (!scope) throw new SstoreError('validation', `secret ${item.record.id} belongs to no copied store`);
+        await insertSecrets(q, [{ record: item.record, sealed: item.sealed }], scope, Number.MAX_SAFE_INTEGER);
+      } else {
+        await insertTokenRow(q, item.token, item.hash);
+      }
+    }
+    await q.run(BUMP_VERSION);
+    return count;
+  });
+}
