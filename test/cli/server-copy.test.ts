@@ -83,6 +83,8 @@ test('a data dir copied to another serves the same stores, secrets, values and t
   assert.equal(copy.stderr, `copied 2 stores, ${Object.keys(VALUES).length + 1} secrets and 1 token from ${source} to ${target}\n`);
   assert.equal(fingerprint(source), before, 'the source is not changed');
   assert.equal(statSync(join(target, 'sstore.db')).mode & 0o777, 0o600);
+  const quiet = ok(await runCli(['server', 'copy', '-q', '--from', source, '--to', target, '--replace'], { env }), 'copy -q');
+  assert.deepEqual([quiet.stdout, quiet.stderr], ['', '']);
   assert.deepEqual(await tokens(['--data', target], env), await tokens(['--data', source], env));
   const original = (await served(['--data', source], env)) as { values: Record<string, unknown> };
   assert.deepEqual(await served(['--data', target], env), original);
@@ -182,8 +184,15 @@ test('a data dir → PostgreSQL → data dir round trip serves the same everywhe
   const again = await runCli(['server', 'copy', '--from', source, '--to', url], { env: pgEnv });
   assert.equal(again.code, 5, again.stderr);
 
+  // A password in argv is warned about, and never printed.
   const back = join(tempDir(), 'back');
-  ok(await runCli(['server', 'copy', '--from', url, '--to', back], { env: pgEnv }), 'copy from PostgreSQL');
+  const password = pgEnv.PGPASSWORD;
+  const withIt = new URL(url);
+  withIt.password = password;
+  const down = ok(await runCli(['server', 'copy', '--from', withIt.href, '--to', back, '--json'], { env: pgEnv }), 'copy from PostgreSQL');
+  assert.match(down.stderr, /^sstore: warning: the --from URL holds a password, visible to other users in the process list; prefer PGPASSWORD/);
+  assert.ok(!down.stdout.includes(password) && !down.stderr.includes(password), 'the password is not printed');
+  assert.match((JSON.parse(down.stdout) as { from: string }).from, /^postgres:\/\/[^:]+:\*\*\*@/);
   // Before any server starts on them (each adds its root token).
   const made = await tokens(['--data', source], env);
   assert.deepEqual(await tokens(['--database', url], pgEnv), made);
