@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // A/B comparison of two builds of `sstore server start` on its hottest request, GET one secret (or a page listing,
-// `--request page`), next to the bare
-// node:http baseline, run after run in alternation so that both builds see the same noise. Reports req/s and the
-// server process's CPU time per request. How to make a launcher of another commit and how to read the output:
-// bench/README.md. Not run by bench/run.mjs: it needs two builds.
+// `--request page`), next to the bare node:http baseline, run after run in alternation so that both builds see the
+// same noise. Reports req/s and the server process's CPU time per request. How to make a launcher of another commit
+// and how to read the output: bench/README.md. Not run by bench/run.mjs: it needs two builds.
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';

@@ -17,6 +17,9 @@ export interface AppOptions {
 /** The whole API as a web-standard fetch handler: a Response, at once when it can be. */
 export type ApiHandler = (request: Request) => Response | Promise<Response>;
 
+/** What a 503 tells clients to wait before retrying: the pool reconnects on the next request after it. */
+const RETRY_AFTER_SECONDS = 1;
+
 export const DIALECTS: readonly Dialect[] = [cloudflareDialect, sgpDialect, neostoreDialect];
 
 function dialectFor(c: Context): Dialect {
@@ -31,23 +34,47 @@ function dialectFor(c: Context): Dialect {
 export function createApp(options: AppOptions): ApiHandler {
   const app = new Hono<AppEnv>();
   const deps = { engine: options.engine, authenticate: options.authenticate };
+  const { engine } = options;
 
-  app.get('/healthz', (c) => c.json({ ok: true }));
+  // Load balancers ask this: 503 takes an instance out of rotation while its database cannot be reached.
+  const healthz = async (c: Context) => {
+    const reachable = await engine.isReachable();
+    return c.json(reachable ? { ok: true, database: 'reachable' } : { ok: false, database: 'unreachable' }, reachable ? 200 : 503);
+  };
+  app.get('/healthz', healthz);
 
   for (const dialect of DIALECTS) dialect.mount(app, deps);
 
-  app.notFound((c) => dialectFor(c).notFoundResponse(c));
-  app.onError((error, c) => {
+  const onError = (error: unknown, c: Context) => {
     if (isSstoreError(error) && error.kind !== 'internal') return dialectFor(c).errorResponse(c, error);
     options.onInternalError?.(error);
+    if (isSstoreError(error) && error.status === 503) {
+      // Worth retrying soon; the database's address and the driver's words stay in the operator's log.
+      c.header('retry-after', String(RETRY_AFTER_SECONDS));
+      const unavailable = new SstoreError('internal', 'the database is unavailable; retry shortly', { reason: error.reason, status: 503 });
+      return dialectFor(c).errorResponse(c, unavailable);
+    }
     const internal = isSstoreError(error) ? error : new SstoreError('internal', 'internal server error');
     return dialectFor(c).errorResponse(c, internal);
-  });
+  };
+  app.notFound((c) => dialectFor(c).notFoundResponse(c));
+  app.onError(onError);
+
+  // Where a request goes when the freshness check itself failed (the database is gone): its dialect's error, or the
+  // health check, which reports exactly that.
+  const failed = new Hono<{ Bindings: { error: unknown } }>();
+  failed.get('/healthz', healthz);
+  failed.all('*', (c) => onError(c.env.error, c));
 
   return (request) => {
     // Before any route reads: cached tokens, stores and secrets stay as fresh as the database, whoever changed it.
     // SQLite answers at once; only a backend that must ask its database costs a promise here.
-    const fresh = options.engine.revalidate();
-    return fresh instanceof Promise ? fresh.then(() => app.fetch(request)) : app.fetch(request);
+    const fresh = engine.revalidate();
+    return fresh instanceof Promise
+      ? fresh.then(
+          () => app.fetch(request),
+          (error: unknown) => failed.fetch(request, { error }),
+        )
+      : app.fetch(request);
   };
 }

@@ -4,10 +4,18 @@ import { SstoreError } from '../../errors.ts';
 const SQLITE_FULL = 13;
 /** SQLITE_IOERR: a write that failed below SQLite, ENOSPC among the causes. */
 const SQLITE_IOERR = 10;
+/** SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY: extended codes, matched whole. */
+const UNIQUE_CODES = new Set([2067, 1555]);
 
 function sqliteCode(error: unknown): number | undefined {
   const code = (error as { errcode?: unknown } | null)?.errcode;
   return typeof code === 'number' ? code & 0xff : undefined;
+}
+
+/** Whether a SQLite failure is a unique (or primary key) violation: by its code, never by its message's words. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' && UNIQUE_CODES.has(code);
 }
 
 /**

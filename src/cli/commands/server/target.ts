@@ -1,5 +1,5 @@
 import { dataDir } from '../../../config/paths.ts';
-import { parseTarget, type StorageTarget } from '../../../engine/storage/target.ts';
+import { parseTarget, redactUrl, type StorageTarget } from '../../../engine/storage/target.ts';
 import { SstoreError } from '../../../errors.ts';
 import type { Context } from '../../context.ts';
 
@@ -24,9 +24,15 @@ export function targetFrom(options: TargetOptions, ctx: Context): StorageTarget 
   const url = options.database ?? (options.data === undefined ? ctx.io.env.SSTORE_DATABASE_URL || undefined : undefined);
   if (url !== undefined) {
     const target = parseTarget(url);
+    const from = options.database !== undefined ? '--database' : 'SSTORE_DATABASE_URL';
     if (target.kind !== 'postgres') {
-      const from = options.database !== undefined ? '--database' : 'SSTORE_DATABASE_URL';
       throw new SstoreError('usage', `${from} takes a postgres:// or postgresql:// URL`, { reason: 'database_url_invalid' });
+    }
+    if (!URL.canParse(url)) {
+      throw new SstoreError('usage', `${from} is not a valid URL: ${redactUrl(url)}`, {
+        reason: 'database_url_invalid',
+        hint: 'postgres://USER:PASSWORD@HOST:PORT/DATABASE, with special characters in the password percent-encoded',
+      });
     }
     if (options.database !== undefined && /\/\/[^/@]*:[^/@]*@/.test(url)) {
       ctx.io.err('sstore: warning: the --database URL holds a password, visible to other users in the process list; prefer SSTORE_DATABASE_URL');

@@ -2,6 +2,7 @@ import type { Namespace, Page, SecretQuery, SecretRecord, StoreQuery, StoreRecor
 import type { Awaitable } from '../../awaitable.ts';
 import type { AccountScope, NewSecretRow, SecretPatch, Storage, StorageItem } from '../storage.ts';
 import { BUMP_VERSION, Coherence } from './coherence.ts';
+import { GroupCommit } from './group-commit.ts';
 import { migrate, schemaVersion } from './migrations.ts';
 import { containing, page, SECRET_ORDER_COLUMN, STORE_ORDER_COLUMN } from './paging.ts';
 import { Database, DEFAULT_POOL, type PoolSettings } from './pool.ts';
@@ -36,12 +37,14 @@ class PostgresStorage implements Storage {
   private readonly db: Database;
   private readonly c: Coherence;
   private readonly cache: boolean;
+  private readonly creates: GroupCommit;
 
   constructor(db: Database, cache: boolean) {
     this.db = db;
     this.location = db.location;
     this.c = new Coherence(db);
     this.cache = cache;
+    this.creates = new GroupCommit(db);
   }
 
   revalidate(): Awaitable<void> {
@@ -188,7 +191,7 @@ class PostgresStorage implements Storage {
   }
 
   insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
-    return this.db.transaction((q) => writes.insertSecrets(q, rows, scope, maxSecrets));
+    return this.creates.insert(rows, scope, maxSecrets);
   }
 
   updateSecret(storeId: string, secretId: string, patch: SecretPatch): Promise<SecretRecord> {
@@ -222,7 +225,7 @@ class PostgresStorage implements Storage {
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    return (await this.db.rows(`SELECT ${TOKEN_COLUMNS} FROM sstore_tokens ORDER BY created`)).map(toToken);
+    return (await this.db.rows(`SELECT ${TOKEN_COLUMNS} FROM sstore_tokens ORDER BY created, id`)).map(toToken);
   }
 
   deleteToken(idOrName: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import type { AccountScope, StorageItem } from '../storage.ts';
 import { BUMP_VERSION } from './coherence.ts';
 import type { Database, Queryable } from './pool.ts';
 import { bytes, SECRET_COLUMNS, STORE_COLUMNS, TOKEN_COLUMNS, toSecret, toStore, toToken } from './rows.ts';
-import { insertSecrets } from './writes.ts';
+import { insertSecrets, insertStoreRow, insertTokenRow } from './writes.ts';
 
 const PAGE = 500;
 
@@ -54,31 +54,14 @@ export async function importAll(db: Database, items: AsyncIterable<StorageItem>,
         ]);
       } else if (item.kind === 'store') {
         const s = item.store;
-        await q.run('INSERT INTO sstore_stores (id, namespace, account_id, name, managed_by, created, modified) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-          s.id,
-          s.namespace,
-          s.accountId,
-          s.name,
-          s.managedBy,
-          s.created,
-          s.modified,
-        ]);
+        await insertStoreRow(q, s);
         scopes.set(s.id, { namespace: s.namespace, accountId: s.accountId });
       } else if (item.kind === 'secret') {
         const scope = scopes.get(item.record.storeId);
         if (!scope) throw new SstoreError('validation', `secret ${item.record.id} belongs to no copied store`);
         await insertSecrets(q, [{ record: item.record, sealed: item.sealed }], scope, Number.MAX_SAFE_INTEGER);
       } else {
-        const t = item.token;
-        await q.run('INSERT INTO sstore_tokens (id, name, hash, permissions, account, service, created) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-          t.id,
-          t.name,
-          Buffer.from(item.hash, 'hex'),
-          t.permissions.join(','),
-          t.account,
-          t.service,
-          t.created,
-        ]);
+        await insertTokenRow(q, item.token, item.hash);
       }
     }
     await q.run(BUMP_VERSION);

@@ -12,8 +12,14 @@ import { bytes, encodeScopes, SECRET_COLUMNS, toSecret } from './rows.ts';
  * advisory lock rather than a row lock because an account has no row to lock (accounts are implicit, and the first
  * store of one has nothing to lock on); a hash collision between two accounts only makes them wait for each other.
  */
-async function lockAccount(q: Queryable, scope: AccountScope): Promise<void> {
-  await q.rows('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [scope.namespace, scope.accountId]);
+export async function lockAccounts(q: Queryable, scopes: readonly AccountScope[]): Promise<void> {
+  // In one order (the lock keys, sorted before the locks are taken), so two transactions that lock several accounts
+  // never wait for each other in a circle.
+  await q.rows(
+    `SELECT pg_advisory_xact_lock(h1, h2) FROM (SELECT DISTINCT hashtext(ns) AS h1, hashtext(account) AS h2
+      FROM unnest($1::text[], $2::text[]) AS t(ns, account)) AS k ORDER BY h1, h2`,
+    [scopes.map((s) => s.namespace), scopes.map((s) => s.accountId)],
+  );
 }
 
 export async function countSecrets(q: Queryable, scope: AccountScope): Promise<number> {
@@ -25,11 +31,15 @@ export async function countSecrets(q: Queryable, scope: AccountScope): Promise<n
 }
 
 export async function insertStore(q: Queryable, store: StoreRecord, maxStores: number): Promise<void> {
-  await lockAccount(q, store);
+  await lockAccounts(q, [store]);
   const [row] = await q.rows('SELECT COUNT(*) FROM sstore_stores WHERE namespace = $1 AND account_id = $2', [store.namespace, store.accountId]);
   if (Number(row![0]) >= maxStores) {
     throw new SstoreError('quota', `maximum number of stores exceeded (${maxStores} per account)`, { reason: 'maximum_stores_exceeded' });
   }
+  await insertStoreRow(q, store);
+}
+
+export async function insertStoreRow(q: Queryable, store: StoreRecord): Promise<void> {
   try {
     await q.run('INSERT INTO sstore_stores (id, namespace, account_id, name, managed_by, created, modified) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       store.id,
@@ -62,55 +72,118 @@ export async function deleteStore(q: Queryable, storeId: string, force: boolean)
   await q.run('DELETE FROM sstore_stores WHERE id = $1', [storeId]);
 }
 
-/** Inserts all rows or none: `conflict` on a name taken (or twice in the batch), `quota` past `maxSecrets`. */
-export async function insertSecrets(q: Queryable, rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
+/** A name twice in one request: refused before anything is asked of the database. */
+export function duplicateInRequest(rows: readonly NewSecretRow[]): SstoreError | undefined {
   const seen = new Set<string>();
   for (const { record } of rows) {
     const key = `${record.storeId}\u0000${record.name}`;
     if (seen.has(key)) {
-      throw new SstoreError('conflict', `secret name "${record.name}" appears twice in the request`, { reason: 'secret_name_already_exists' });
+      return new SstoreError('conflict', `secret name "${record.name}" appears twice in the request`, { reason: 'secret_name_already_exists' });
     }
     seen.add(key);
   }
+  return undefined;
+}
+
+export function quotaError(n: number, maxSecrets: number, adding: number): SstoreError {
+  return new SstoreError('quota', `secrets quota exceeded: the account holds ${n} of ${maxSecrets} and the request adds ${adding}`, {
+    reason: 'quota_exceeded',
+  });
+}
+
+/** Inserts all rows or none (the caller's transaction): `conflict` on a name taken, `quota` past `maxSecrets`. */
+export async function insertSecrets(q: Queryable, rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
+  const duplicate = duplicateInRequest(rows);
+  if (duplicate) throw duplicate;
   if (maxSecrets < Number.MAX_SAFE_INTEGER) {
-    await lockAccount(q, scope);
+    await lockAccounts(q, [scope]);
     const n = await countSecrets(q, scope);
-    if (n + rows.length > maxSecrets) {
-      throw new SstoreError('quota', `secrets quota exceeded: the account holds ${n} of ${maxSecrets} and the request adds ${rows.length}`, {
-        reason: 'quota_exceeded',
-      });
-    }
+    if (n + rows.length > maxSecrets) throw quotaError(n, maxSecrets, rows.length);
   }
-  for (const { record: r, sealed } of rows) {
+  await insertSecretRows(q, rows, scope);
+}
+
+const SECRET_INSERT = `INSERT INTO sstore_secrets (id, store_id, namespace, account_id, name, comment, scopes, status, value,
+  not_before, expires_on, created, modified, created_by, updated_by) VALUES `;
+const SECRET_INSERT_COLUMNS = 15;
+/** Rows per INSERT statement: PostgreSQL takes at most 65,535 parameters in one. */
+const ROWS_PER_INSERT = 1_000;
+
+function secretValues(row: NewSecretRow, scope: AccountScope): unknown[] {
+  const { record: r, sealed } = row;
+  return [
+    r.id,
+    r.storeId,
+    scope.namespace,
+    scope.accountId,
+    r.name,
+    r.comment,
+    encodeScopes(r.scopes),
+    r.status,
+    bytes(sealed),
+    r.notBefore,
+    r.expiresOn,
+    r.created,
+    r.modified,
+    r.createdBy,
+    r.updatedBy,
+  ];
+}
+
+function placeholders(rows: number): string {
+  return Array.from({ length: rows }, (_, i) => {
+    const first = i * SECRET_INSERT_COLUMNS;
+    return `(${Array.from({ length: SECRET_INSERT_COLUMNS }, (_, c) => `$${first + c + 1}`).join(', ')})`;
+  }).join(', ');
+}
+
+/** The rows themselves, one statement each, after the limits were checked: a name taken is named in the error. */
+export async function insertSecretRows(q: Queryable, rows: readonly NewSecretRow[], scope: AccountScope): Promise<void> {
+  for (const row of rows) {
     try {
-      await q.run(
-        `INSERT INTO sstore_secrets (id, store_id, namespace, account_id, name, comment, scopes, status, value, not_before,
-          expires_on, created, modified, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-        [
-          r.id,
-          r.storeId,
-          scope.namespace,
-          scope.accountId,
-          r.name,
-          r.comment,
-          encodeScopes(r.scopes),
-          r.status,
-          bytes(sealed),
-          r.notBefore,
-          r.expiresOn,
-          r.created,
-          r.modified,
-          r.createdBy,
-          r.updatedBy,
-        ],
-      );
+      await q.run(`${SECRET_INSERT}${placeholders(1)}`, secretValues(row, scope));
     } catch (error) {
       if (violatedConstraint(error) === 'sstore_secrets_name_key') {
-        throw new SstoreError('conflict', `a secret named "${r.name}" already exists in this store`, { reason: 'secret_name_already_exists' });
+        throw new SstoreError('conflict', `a secret named "${row.record.name}" already exists in this store`, {
+          reason: 'secret_name_already_exists',
+        });
       }
       throw error;
     }
   }
+}
+
+/**
+ * Many rows in few statements (group commit's fast path). A name taken fails them all with `conflict` without saying
+ * which; the caller then finds out with insertSecretRows.
+ */
+export async function insertManySecretRows(q: Queryable, rows: readonly { row: NewSecretRow; scope: AccountScope }[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+    try {
+      await q.run(`${SECRET_INSERT}${placeholders(chunk.length)}`, chunk.flatMap(({ row, scope }) => secretValues(row, scope)));
+    } catch (error) {
+      if (violatedConstraint(error) === 'sstore_secrets_name_key') throw new SstoreError('conflict', 'a secret name is taken', { reason: 'secret_name_already_exists' });
+      throw error;
+    }
+  }
+}
+
+/** The secrets each account holds, for several accounts in one query. */
+export async function countAccounts(q: Queryable, scopes: readonly AccountScope[]): Promise<Map<string, number>> {
+  const rows = await q.rows(
+    `SELECT namespace, account_id, COALESCE(SUM(secret_count), 0) FROM sstore_stores
+      WHERE (namespace, account_id) IN (SELECT ns, account FROM unnest($1::text[], $2::text[]) AS t(ns, account))
+      GROUP BY namespace, account_id`,
+    [scopes.map((s) => s.namespace), scopes.map((s) => s.accountId)],
+  );
+  const counts = new Map<string, number>(scopes.map((s) => [accountKey(s), 0]));
+  for (const row of rows) counts.set(`${row[0] as string}\u0000${row[1] as string}`, Number(row[2]));
+  return counts;
+}
+
+export function accountKey(scope: AccountScope): string {
+  return `${scope.namespace}\u0000${scope.accountId}`;
 }
 
 export async function updateSecret(q: Queryable, storeId: string, secretId: string, patch: SecretPatch): Promise<SecretRecord> {
@@ -158,6 +231,11 @@ export async function insertToken(
     if (taken && ifNameTaken === 'keep') return [false, false];
     if (taken) replaced = (await q.run('DELETE FROM sstore_tokens WHERE name = $1', [token.name])) > 0;
   }
+  await insertTokenRow(q, token, hash);
+  return [true, replaced];
+}
+
+export async function insertTokenRow(q: Queryable, token: TokenRecord, hash: string): Promise<void> {
   try {
     await q.run('INSERT INTO sstore_tokens (id, name, hash, permissions, account, service, created) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       token.id,
@@ -170,9 +248,12 @@ export async function insertToken(
     ]);
   } catch (error) {
     const constraint = violatedConstraint(error);
-    if (constraint === 'sstore_tokens_hash_key') throw new SstoreError('conflict', 'that token value is already in use');
-    if (constraint === 'sstore_tokens_name_key') throw new SstoreError('conflict', `a token named "${token.name}" already exists`);
+    if (constraint === 'sstore_tokens_name_key') {
+      throw new SstoreError('conflict', `a token named "${token.name}" already exists`, { reason: 'token_name_already_exists' });
+    }
+    if (constraint === 'sstore_tokens_hash_key' || constraint === 'sstore_tokens_pkey') {
+      throw new SstoreError('conflict', 'that token value is already in use', { reason: 'token_already_exists' });
+    }
     throw error;
   }
-  return [true, replaced];
 }

@@ -32,6 +32,7 @@ const STATUS_INFO: Record<number, { type: string; title: string }> = {
   415: { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.16', title: 'Unsupported Media Type' },
   500: { type: 'https://tools.ietf.org/html/rfc9110#section-15.6.1', title: 'An error occurred while processing your request.' },
   502: { type: 'https://tools.ietf.org/html/rfc9110#section-15.6.3', title: 'Bad Gateway' },
+  503: { type: 'https://tools.ietf.org/html/rfc9110#section-15.6.4', title: 'Service Unavailable' },
   507: { type: 'https://tools.ietf.org/html/rfc4918#section-11.5', title: 'Insufficient Storage' },
 };
 

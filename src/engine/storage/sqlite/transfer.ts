@@ -1,0 +1,69 @@
+import { SstoreError } from '../../../errors.ts';
+import type { AccountScope, StorageItem } from '../storage.ts';
+import type { Caches } from './caches.ts';
+import type { Connection, Row } from './connection.ts';
+import { SECRET_COLUMNS, STORE_COLUMNS, toSecret, toStore, toToken } from './rows.ts';
+import { insertSecretRows, insertStoreRow, insertTokenRow } from './writes.ts';
+
+// The whole database out and in, for `sstore server copy`: rows in the order they were made, so that a copy lists
+// (ties included) exactly as its source.
+
+const SECRETS_PER_READ = 500;
+
+export async function* exportAll(c: Connection): AsyncIterable<StorageItem> {
+  for (const row of c.stmt('SELECT key, value FROM meta ORDER BY key').iterate() as Iterable<Row>) {
+    yield { kind: 'meta', key: row.key as string, value: row.value as Uint8Array };
+  }
+  for (const row of c.rows(`SELECT ${STORE_COLUMNS} FROM stores ORDER BY seq`).all()) {
+    yield { kind: 'store', store: toStore(row) };
+  }
+  // A page at a time: a large store is never held in memory whole.
+  const page = c.rows(`SELECT ${SECRET_COLUMNS}, value, seq FROM secrets WHERE seq > ? ORDER BY seq LIMIT ${SECRETS_PER_READ}`);
+  for (let after = 0; ; ) {
+    const rows = page.all(after);
+    for (const row of rows) yield { kind: 'secret', record: toSecret(row), sealed: row[12] as Uint8Array };
+    if (rows.length < SECRETS_PER_READ) break;
+    after = rows.at(-1)![13] as number;
+  }
+  for (const row of c.stmt('SELECT * FROM tokens ORDER BY created, id').all() as Row[]) {
+    yield { kind: 'token', token: toToken(row), hash: Buffer.from(row.hash as Uint8Array).toString('hex') };
+  }
+}
+
+/** Everything in one transaction, all or nothing. */
+export async function importAll(
+  c: Connection,
+  caches: Caches,
+  items: AsyncIterable<StorageItem>,
+  options: { replace: boolean },
+): Promise<number> {
+  // Collected first: a SQLite transaction cannot stay open across awaits another caller might interleave with.
+  const all: StorageItem[] = [];
+  for await (const item of items) all.push(item);
+  caches.drop();
+  return c.transaction(() => {
+    if (options.replace) {
+      c.stmt('DELETE FROM secrets').run();
+      c.stmt('DELETE FROM stores').run();
+      c.stmt('DELETE FROM tokens').run();
+    } else if (c.stmt('SELECT 1 FROM stores LIMIT 1').get() !== undefined || c.stmt('SELECT 1 FROM tokens LIMIT 1').get() !== undefined) {
+      throw new SstoreError('conflict', `${c.location} is not empty`, { reason: 'target_not_empty' });
+    }
+    const scopes = new Map<string, AccountScope>();
+    for (const item of all) {
+      if (item.kind === 'meta') {
+        c.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(item.key, item.value);
+      } else if (item.kind === 'store') {
+        insertStoreRow(c, item.store);
+        scopes.set(item.store.id, { namespace: item.store.namespace, accountId: item.store.accountId });
+      } else if (item.kind === 'secret') {
+        const scope = scopes.get(item.record.storeId);
+        if (!scope) throw new SstoreError('validation', `secret ${item.record.id} belongs to no copied store`);
+        insertSecretRows(c, [{ record: item.record, sealed: item.sealed }], scope, 0, Number.MAX_SAFE_INTEGER);
+      } else {
+        insertTokenRow(c, item.token, item.hash);
+      }
+    }
+    return all.length;
+  });
+}
