@@ -72,7 +72,15 @@ export async function createMasterKey(opts: {
 }): Promise<MasterKey> {
   const fromEnv = opts.env[MASTER_KEY_ENV];
   if (fromEnv) return { key: decodeMasterKey(fromEnv, MASTER_KEY_ENV), source: 'env', where: MASTER_KEY_ENV };
-  const key = randomBytes(MASTER_KEY_BYTES);
+  return keepMasterKey(opts, randomBytes(MASTER_KEY_BYTES));
+}
+
+/**
+ * Keeps a key for a data directory's database where `findMasterKey` looks for it: in the keychain when one works,
+ * else in a 0600 file beside the database. Used for a new key, and by `sstore server copy` for the key a copy shares
+ * with its source.
+ */
+export async function keepMasterKey(opts: { dataDir: string; dbPath: string; keychain: Keychain }, key: Buffer): Promise<MasterKey> {
   const account = keychainAccount(opts.dbPath);
   if (await opts.keychain.set(account, key.toString('base64'))) {
     return { key, source: 'keychain', where: `OS keychain (sstore/${account})` };

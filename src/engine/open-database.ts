@@ -15,15 +15,8 @@ import type { OpenEngineOptions } from './open.ts';
  * together agree on one key and the ones holding another refuse to start.
  */
 export async function openDatabaseEngine(target: { kind: 'postgres'; url: string }, options: OpenEngineOptions): Promise<Engine> {
-  const env = options.env ?? process.env;
   const location = redactUrl(target.url);
-  const text = env[MASTER_KEY_ENV];
-  if (!text) {
-    throw new SstoreError('auth', `${MASTER_KEY_ENV} is required with --database: every instance must use the same key (openssl rand -base64 32 makes one)`, {
-      reason: 'master_key_required',
-    });
-  }
-  const master: MasterKey = { key: decodeMasterKey(text, MASTER_KEY_ENV), source: 'env', where: MASTER_KEY_ENV };
+  const master = databaseMasterKey(options.env ?? process.env);
   const cipher = createCipher(master.key);
   const storage = await openStorage(target);
   try {
@@ -48,6 +41,20 @@ export async function openDatabaseEngine(target: { kind: 'postgres'; url: string
     await storage.close();
     throw error;
   }
+}
+
+/**
+ * The key of a shared database: from SSTORE_MASTER_KEY only (a keychain or a key file is one machine's). `given`
+ * names how the database was given, for the message when the variable is missing.
+ */
+export function databaseMasterKey(env: NodeJS.ProcessEnv, given = '--database'): MasterKey {
+  const text = env[MASTER_KEY_ENV];
+  if (!text) {
+    throw new SstoreError('auth', `${MASTER_KEY_ENV} is required with ${given}: every instance must use the same key (openssl rand -base64 32 makes one)`, {
+      reason: 'master_key_required',
+    });
+  }
+  return { key: decodeMasterKey(text, MASTER_KEY_ENV), source: 'env', where: MASTER_KEY_ENV };
 }
 
 function proveKey(cipher: Cipher, check: Uint8Array, location: string): void {

@@ -118,6 +118,11 @@ async function unlock(
 }
 
 async function cipherFor(storage: Storage, check: Uint8Array, where: KeyLocation): Promise<Cipher> {
+  return (await provenKey(storage, check, where)).cipher;
+}
+
+/** The key found as every command finds it (SSTORE_MASTER_KEY, the keychain, the key file), proven against `check`. */
+async function provenKey(storage: Storage, check: Uint8Array, where: KeyLocation): Promise<{ master: MasterKey; cipher: Cipher }> {
   const recorded = await storage.getMeta(KEY_SOURCE);
   const keptIn = recorded ? Buffer.from(recorded).toString() : 'unknown';
   const master = await findMasterKey({ ...where, ...(keptIn === describeSource('file') && { createdIn: 'file' as const }) });
@@ -134,7 +139,27 @@ async function cipherFor(storage: Storage, check: Uint8Array, where: KeyLocation
       hint: 'use the key this store was created with; nothing was changed',
     });
   }
-  return cipher;
+  return { master, cipher };
+}
+
+/**
+ * The master key of an existing store in a data directory, found and proven as openEngine does it, on a connection
+ * the caller opened (read-only, for `sstore server copy`'s source): nothing is written. undefined when the store has no
+ * key check (and so no sealed value); a store with sealed values but no check is refused.
+ */
+export async function dataDirKey(
+  storage: Storage,
+  dataDir: string,
+  options: { env?: NodeJS.ProcessEnv; keychain?: Keychain } = {},
+): Promise<MasterKey | undefined> {
+  const env = options.env ?? process.env;
+  const where: KeyLocation = { dataDir, dbPath: join(dataDir, DATABASE_FILE_NAME), env, keychain: options.keychain ?? openKeychain(env) };
+  const check = await storage.getMeta(KEY_CHECK);
+  if (!check) {
+    await refuseWithoutCheck(storage, where);
+    return undefined;
+  }
+  return (await provenKey(storage, check, where)).master;
 }
 
 /**
@@ -180,7 +205,8 @@ async function initialiseKey(
   }
 }
 
-function describeSource(source: KeySource): string {
+/** Where a key is kept, in the words the `key_source` meta records (and messages repeat). */
+export function describeSource(source: KeySource): string {
   return { env: 'SSTORE_MASTER_KEY', keychain: 'the OS keychain', file: 'the master.key file beside the database' }[source];
 }
 

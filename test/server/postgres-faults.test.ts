@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freshDatabase, startCluster, startPostgres, stopPostgres } from '../helpers/postgres.ts';
 import { secretsPath, storesPath, type CfServer } from './cf-fixture.ts';
 import type { WireSecret, WireStore } from './cf-wire.ts';
-import { assertUnavailable, load, startInstances, tally, type Outcome } from './postgres-fixture.ts';
+import { REQUEST_TIMEOUT_MS, assertUnavailable, load, startInstances, tally, type Outcome } from './postgres-fixture.ts';
 
 /** What every worker of a load does: two reads of one secret for each create, spread over the instances. */
 function mixed(store: string, secret: string, instances: number) {
@@ -35,11 +35,16 @@ test('kill -9 of one of three instances under load: the other two keep answering
   const instances = await startInstances(3, database);
   const { store, secret } = await seeded(instances[0]!);
   const running = load(instances, 6, mixed(store, secret, 3));
-  await sleep(1500);
-  const killedAt = performance.now();
-  instances[2]!.server.child.kill('SIGKILL');
-  await sleep(2500);
-  const outcomes = await running.stop();
+  let killedAt = Infinity;
+  try {
+    await sleep(1500);
+    killedAt = performance.now();
+    instances[2]!.server.child.kill('SIGKILL');
+    await sleep(2500);
+  } finally {
+    await running.stop();
+  }
+  const { outcomes } = running;
   t.diagnostic(`outcomes: ${JSON.stringify(tally(outcomes))}`);
 
   const survivors = outcomes.filter((o) => o.instance !== 2);
@@ -61,30 +66,54 @@ test('PostgreSQL restarted under load: 503 with envelope and Retry-After while i
   const instances = await startInstances(3, database);
   const { store, secret } = await seeded(instances[0]!);
   const running = load(instances, 6, mixed(store, secret, 3));
-  await sleep(1500);
-  const goingDown = performance.now();
-  await stopPostgres(cluster);
-  const down = performance.now();
-  await sleep(1000);
-  const health = await fetch(`${instances[1]!.server.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
-  assert.equal(health.status, 503);
-  assert.deepEqual(await health.json(), { ok: false, database: 'unreachable' });
-  await sleep(2000);
-  const goingUp = performance.now();
-  await startPostgres(cluster);
-  const up = performance.now();
-
-  // The bound of the issue: every instance serves writes again within 10 s of the database being back, with no help.
+  let goingDown = Infinity;
+  let down = Infinity;
+  let goingUp = Infinity;
+  let up = Infinity;
+  let health: { status: number; body: string } | undefined;
   const recovered: (number | undefined)[] = instances.map(() => undefined);
-  while (performance.now() - up < 10_000 && recovered.some((at) => at === undefined)) {
-    await sleep(100);
-    for (const o of running.outcomes) {
-      if (o.method === 'POST' && o.status === 200 && o.sent > up) recovered[o.instance] ??= o.done - up;
+  try {
+    await sleep(1500);
+    goingDown = performance.now();
+    await stopPostgres(cluster);
+    down = performance.now();
+    await sleep(1000);
+    // Not asserted here: a failure must not skip the diagnostics below.
+    health = await fetch(`${instances[1]!.server.url}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then(
+      async (reply) => ({ status: reply.status, body: await reply.text() }),
+      (error: Error) => ({ status: 0, body: `${error.message}: ${String(error.cause)}` }),
+    );
+    await sleep(2000);
+    goingUp = performance.now();
+    await startPostgres(cluster);
+    up = performance.now();
+    // The bound of the issue: every instance serves writes again within 10 s of the database being back, unhelped.
+    while (performance.now() - up < 10_000 && recovered.some((at) => at === undefined)) {
+      await sleep(100);
+      for (const o of running.outcomes) {
+        if (o.method === 'POST' && o.status === 200 && o.sent > up) recovered[o.instance] ??= o.done - up;
+      }
     }
+  } finally {
+    // Stopped whatever happens: a load left running would keep this file's process alive.
+    await running.stop();
   }
-  const outcomes = await running.stop();
+  const { outcomes } = running;
   const figures = `outcomes: ${JSON.stringify(tally(outcomes))}; down in ${Math.round(down - goingDown)} ms, up in ${Math.round(up - goingUp)} ms; first write answered 200 after the database was back: ${recovered.map((ms) => (ms === undefined ? 'never' : `${Math.round(ms)} ms`)).join(', ')}`;
   t.diagnostic(figures);
+  // What a failure below needs to be understood: one example of each kind of failed outcome, and any instance that died.
+  for (const kind of new Set(outcomes.filter((o) => o.status !== 200).map((o) => o.status))) {
+    const example = outcomes.find((o) => o.status === kind)!;
+    t.diagnostic(`first ${kind}: ${example.method} on instance ${example.instance}: ${example.text.slice(0, 300)}`);
+  }
+  for (const [i, instance] of instances.entries()) {
+    const { exitCode, signalCode } = instance.server.child;
+    // Its stderr without the access log (one line per request, ending in a status and a duration).
+    const said = instance.server.stderr().split('\n').filter((line) => !/ \d{3} [\d.]+ms$/.test(line));
+    if (exitCode !== null || signalCode !== null) t.diagnostic(`instance ${i} exited (${exitCode ?? signalCode}): ${said.join('\n').slice(-2000)}`);
+  }
+  assert.equal(health?.status, 503, `/healthz while the database was down: ${health?.status} ${health?.body}`);
+  assert.deepEqual(JSON.parse(health.body), { ok: false, database: 'unreachable' });
 
   // Every request got an answer: a success, or a 503 saying so in the dialect's envelope. Never a hang, never another
   // status, never a body outside the spec (test/helpers/server.ts checks each against it).

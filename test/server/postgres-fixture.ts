@@ -10,9 +10,10 @@ import { ROOT_TOKEN, startCf, type CfServer } from './cf-fixture.ts';
 
 /**
  * How long a request may take, even during a database outage: the server must answer (503) before this, never hang.
- * Well above the backend's connection timeout, well below the test's own.
+ * Above the longest wait the PostgreSQL backend allows itself (DEFAULT_POOL in src/engine/storage/postgres/pool.ts:
+ * 5 s for a connection, 10 s for a statement and 1 s more on the client), well below the test's own.
  */
-export const REQUEST_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 15_000;
 
 export const newMasterKey = (): string => randomBytes(32).toString('base64');
 
@@ -73,7 +74,8 @@ export interface Load {
 /**
  * `workers` loops, each sending its next request as soon as the last is answered (50 ms later after a failure, as a
  * client that backs off would, so that an outage does not turn into a busy loop on a 2-core machine).
- * `next(worker, n)` says what the n-th request of a worker is.
+ * `next(worker, n)` says what the n-th request of a worker is. It ends by itself after a minute, so that a test that
+ * fails before calling stop() does not keep its file's process alive.
  */
 export function load(
   instances: readonly CfServer[],
@@ -82,9 +84,10 @@ export function load(
 ): Load {
   const outcomes: Outcome[] = [];
   let running = true;
+  const deadline = performance.now() + 60_000;
   const finished = Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
-      for (let n = 0; running; n++) {
+      for (let n = 0; running && performance.now() < deadline; n++) {
         const request = next(worker, n);
         const outcome = await attempt(instances, request.instance, request.method, request.path, request.body);
         outcomes.push(outcome);

@@ -94,7 +94,9 @@ export interface Storage {
 
   /**
    * Everything, for `sstore server copy`: meta, then stores, secrets (with their sealed values, as stored) and tokens,
-   * each in the order they were made, so that a copy lists in the same order as its source.
+   * each in the order they were made, so that a copy lists in the same order as its source. One consistent snapshot:
+   * what another connection commits meanwhile is wholly absent from it, never half in it (a secret without its store).
+   * Use a connection of its own: the snapshot may hold it until the iteration ends.
    */
   exportAll(): AsyncIterable<StorageItem>;
   /**

@@ -84,6 +84,39 @@ export function transfer(backend: ContractBackend): void {
     });
   });
 
+  test(`${backend.name}: exportAll is one snapshot: what another connection commits meanwhile is not half in it`, () =>
+    withDatabase(backend, async (db) => {
+      const [s, other] = [await db.connect(), await db.connect()];
+      const st = store({ name: 'main' });
+      const a = secret(st, { name: 'A' });
+      const bytes = sealed('A');
+      await s.insertStore(st, 10);
+      await s.insertSecrets([{ record: a, sealed: bytes }], scopeOf(st), 10);
+      await s.setMeta('key_check', new Uint8Array([1]));
+      const iterator = s.exportAll()[Symbol.asyncIterator]();
+      const items: StorageItem[] = [];
+      try {
+        const first = await iterator.next();
+        if (!first.done) items.push(first.value);
+        const late = store({ name: 'late' });
+        await other.insertStore(late, 10);
+        await other.insertSecrets([{ record: secret(late, { name: 'L' }), sealed: sealed('L') }], scopeOf(late), 10);
+        await other.deleteSecrets(st.id, [a.id]);
+        await other.setMeta('key_check', new Uint8Array([2]));
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) items.push(next.value);
+      } finally {
+        await iterator.return?.();
+      }
+      const expected: StorageItem[] = [
+        { kind: 'meta', key: 'key_check', value: new Uint8Array([1]) },
+        { kind: 'store', store: st },
+        { kind: 'secret', record: a, sealed: bytes },
+      ];
+      assert.deepEqual(comparable(items), comparable(expected));
+      const now = await collect(s.exportAll());
+      assert.deepEqual(now.map((x) => x.kind), ['meta', 'store', 'store', 'secret'], 'the next export sees every write');
+    }));
+
   test(`${backend.name}: importAll refuses a non-empty database unless replacing, and replacing keeps nothing old`, () =>
     withDatabase(backend, async (db) => {
       const source = await db.connect();

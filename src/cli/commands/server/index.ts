@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerServerCopy } from './copy.ts';
 import { registerServerStart } from './start.ts';
 import { registerServerToken } from './token.ts';
 
@@ -6,4 +7,5 @@ export function registerServer(program: Command): void {
   const server = program.command('server').description('Run and administer the local API server');
   registerServerStart(server);
   registerServerToken(server);
+  registerServerCopy(server);
 }

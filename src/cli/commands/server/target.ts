@@ -34,10 +34,15 @@ export function targetFrom(options: TargetOptions, ctx: Context): StorageTarget 
         hint: 'postgres://USER:PASSWORD@HOST:PORT/DATABASE, with special characters in the password percent-encoded',
       });
     }
-    if (options.database !== undefined && /\/\/[^/@]*:[^/@]*@/.test(url)) {
-      ctx.io.err('sstore: warning: the --database URL holds a password, visible to other users in the process list; prefer SSTORE_DATABASE_URL');
-    }
+    if (options.database !== undefined) warnOfPassword(ctx, '--database', url, 'SSTORE_DATABASE_URL');
     return target;
   }
   return { kind: 'sqlite', dataDir: options.data ?? dataDir(ctx.io.env) };
+}
+
+/** A URL given in argv that holds a password: other users see it in the process list. */
+export function warnOfPassword(ctx: Context, flag: string, url: string, instead: string): void {
+  if (/\/\/[^/@]*:[^/@]*@/.test(url)) {
+    ctx.io.err(`sstore: warning: the ${flag} URL holds a password, visible to other users in the process list; prefer ${instead}`);
+  }
 }

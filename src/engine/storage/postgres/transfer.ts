@@ -7,23 +7,40 @@ import { insertSecrets, insertStoreRow, insertTokenRow } from './writes.ts';
 
 const PAGE = 500;
 
-/** Everything, for `sstore server copy`, in the order it was made; secrets a page at a time. */
+/**
+ * Everything, for `sstore server copy`, in the order it was made, as one snapshot: read in a REPEATABLE READ READ ONLY
+ * transaction on one connection, so a write committed meanwhile (the database is shared) is wholly absent, never half
+ * in the copy. Read whole before the first item is given, so that no connection is held while the caller works.
+ */
 export async function* exportAll(db: Database): AsyncIterable<StorageItem> {
-  for (const row of await db.rows('SELECT key, value FROM sstore_meta ORDER BY key')) {
-    yield { kind: 'meta', key: row[0] as string, value: row[1] as Uint8Array };
+  yield* await db.withConnection(async (q, client) => {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+      return await readAll(q);
+    } finally {
+      await client.query('COMMIT').catch(() => {});
+    }
+  });
+}
+
+async function readAll(q: Queryable): Promise<StorageItem[]> {
+  const items: StorageItem[] = [];
+  for (const row of await q.rows('SELECT key, value FROM sstore_meta ORDER BY key')) {
+    items.push({ kind: 'meta', key: row[0] as string, value: row[1] as Uint8Array });
   }
-  for (const row of await db.rows(`SELECT ${STORE_COLUMNS} FROM sstore_stores ORDER BY seq`)) {
-    yield { kind: 'store', store: toStore(row) };
+  for (const row of await q.rows(`SELECT ${STORE_COLUMNS} FROM sstore_stores ORDER BY seq`)) {
+    items.push({ kind: 'store', store: toStore(row) });
   }
   for (let after = 0; ; ) {
-    const rows = await db.rows(`SELECT ${SECRET_COLUMNS}, value, seq FROM sstore_secrets WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [after]);
-    for (const row of rows) yield { kind: 'secret', record: toSecret(row), sealed: row[12] as Uint8Array };
+    const rows = await q.rows(`SELECT ${SECRET_COLUMNS}, value, seq FROM sstore_secrets WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [after]);
+    for (const row of rows) items.push({ kind: 'secret', record: toSecret(row), sealed: row[12] as Uint8Array });
     if (rows.length < PAGE) break;
     after = rows.at(-1)![13] as number;
   }
-  for (const row of await db.rows(`SELECT ${TOKEN_COLUMNS} FROM sstore_tokens ORDER BY created, id`)) {
-    yield { kind: 'token', token: toToken(row), hash: Buffer.from(row[6] as Uint8Array).toString('hex') };
+  for (const row of await q.rows(`SELECT ${TOKEN_COLUMNS} FROM sstore_tokens ORDER BY created, id`)) {
+    items.push({ kind: 'token', token: toToken(row), hash: Buffer.from(row[6] as Uint8Array).toString('hex') });
   }
+  return items;
 }
 
 export async function isEmpty(q: Queryable): Promise<boolean> {

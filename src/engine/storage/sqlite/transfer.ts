@@ -10,8 +10,21 @@ import { insertSecretRows, insertStoreRow, insertTokenRow } from './writes.ts';
 
 const SECRETS_PER_READ = 500;
 
+/**
+ * One snapshot, read in a transaction held open across the yields: a write committed meanwhile by another connection
+ * is wholly absent from the copy, never half in it. Hence a connection of its own (as `sstore server copy` opens).
+ */
 export async function* exportAll(c: Connection): AsyncIterable<StorageItem> {
-  for (const row of c.stmt('SELECT key, value FROM meta ORDER BY key').iterate() as Iterable<Row>) {
+  c.db.exec('BEGIN');
+  try {
+    yield* readAll(c);
+  } finally {
+    if (c.db.isTransaction) c.db.exec('COMMIT');
+  }
+}
+
+function* readAll(c: Connection): Iterable<StorageItem> {
+  for (const row of c.stmt('SELECT key, value FROM meta ORDER BY key').all() as Row[]) {
     yield { kind: 'meta', key: row.key as string, value: row.value as Uint8Array };
   }
   for (const row of c.rows(`SELECT ${STORE_COLUMNS} FROM stores ORDER BY seq`).all()) {
