@@ -4,6 +4,7 @@ import { andThen, type Awaitable } from './awaitable.ts';
 import { nowMicros } from './clock.ts';
 import { type Cipher, secretAad, sealedVersion } from './crypto.ts';
 import { newId } from './ids.ts';
+import { hasNul, refuseNul } from './nul.ts';
 import type { Storage } from './storage/storage.ts';
 import type {
   Limits,
@@ -84,11 +85,13 @@ export class Engine {
 
   // ---- stores
 
-  listStores(query: StoreQuery): Promise<Page<StoreRecord>> {
+  async listStores(query: StoreQuery): Promise<Page<StoreRecord>> {
+    refuseNul('an account id, a service or a cursor', query.accountId, query.managedBy, cursorOf(query));
     return this.storage.listStores(query);
   }
 
   async createStore(namespace: Namespace, accountId: string, name: string, managedBy: string | null = null): Promise<StoreRecord> {
+    refuseNul('an account id, a store name or a service', accountId, name, managedBy);
     const now = nowMicros();
     const store: StoreRecord = { id: newId(), namespace, accountId, name, managedBy, created: now, modified: now };
     await this.storage.insertStore(store, this.limits.maxStoresPerAccount);
@@ -97,6 +100,7 @@ export class Engine {
 
   /** A store of the account; with `managedBy`, only one that service manages (else it is "not found"). */
   getStore(namespace: Namespace, accountId: string, storeId: string, managedBy?: string): Awaitable<StoreRecord> {
+    if (hasNul(accountId, storeId, managedBy)) throw new SstoreError('not_found', 'store not found', { reason: 'store_not_found' });
     return andThen(this.storage.getStore(namespace, accountId, storeId), (store) => {
       if (!store || (managedBy !== undefined && store.managedBy !== managedBy)) {
         throw new SstoreError('not_found', 'store not found', { reason: 'store_not_found' });
@@ -136,24 +140,28 @@ export class Engine {
 
   // ---- secrets
 
-  listSecrets(query: SecretQuery): Promise<Page<SecretRecord>> {
+  async listSecrets(query: SecretQuery): Promise<Page<SecretRecord>> {
+    refuseNul('a search, a scope or a cursor', query.search, ...(query.scopes ?? []), cursorOf(query));
     return this.storage.listSecrets(query);
   }
 
   getSecret(store: StoreRecord, secretId: string): Awaitable<SecretRecord> {
+    if (hasNul(secretId)) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
     return andThen(this.storage.getSecret(store.id, secretId), (secret) => {
       if (!secret) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
       return secret;
     });
   }
 
-  findSecretByName(store: StoreRecord, name: string): Promise<SecretRecord | undefined> {
+  async findSecretByName(store: StoreRecord, name: string): Promise<SecretRecord | undefined> {
+    if (hasNul(name)) return undefined;
     return this.storage.getSecretByName(store.id, name);
   }
 
   /** Creates every secret or none. */
   async createSecrets(store: StoreRecord, inputs: NewSecret[], actor: string | null = null): Promise<SecretRecord[]> {
     const rows = inputs.map((input) => {
+      refuseNul('a secret name, comment or scope', input.name, input.comment, ...input.scopes);
       const bytes = this.checkValue(input.value);
       const now = nowMicros();
       const record: SecretRecord = {
@@ -179,6 +187,8 @@ export class Engine {
   async patchSecret(store: StoreRecord, secretId: string, changes: SecretChanges, actor: string | null = null): Promise<SecretRecord> {
     // Nothing to change is not a change: the secret comes back as it is, `modified` untouched.
     if (Object.values(changes).every((change) => change === undefined)) return this.getSecret(store, secretId);
+    if (hasNul(secretId)) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
+    refuseNul('a comment or a scope', changes.comment, ...(changes.scopes ?? []));
     let sealed: Uint8Array | undefined;
     if (changes.value !== undefined) {
       const bytes = this.checkValue(changes.value);
@@ -221,6 +231,12 @@ export class Engine {
   }
 
   async deleteSecrets(store: StoreRecord, secretIds: string[]): Promise<void> {
+    const unknown = secretIds.filter((id) => hasNul(id));
+    if (unknown.length > 0) {
+      throw new SstoreError('not_found', `secret${unknown.length === 1 ? '' : 's'} not found: ${unknown.map((id) => JSON.stringify(id)).join(', ')}`, {
+        reason: 'secret_not_found',
+      });
+    }
     await this.storage.deleteSecrets(store.id, secretIds);
   }
 
@@ -244,6 +260,7 @@ export class Engine {
   }
 
   async usage(namespace: Namespace, accountId: string): Promise<{ usage: number; quota: number }> {
+    refuseNul('an account id', accountId);
     return { usage: await this.storage.countSecrets(namespace, accountId), quota: this.limits.maxSecretsPerAccount };
   }
 
@@ -267,6 +284,7 @@ export class Engine {
   async createToken(spec: TokenSpec & { ifNameTaken: 'keep' }): Promise<{ token: string; record: TokenRecord } | undefined>;
   async createToken(spec: TokenSpec): Promise<{ token: string; record: TokenRecord }>;
   async createToken(spec: TokenSpec): Promise<{ token: string; record: TokenRecord } | undefined> {
+    refuseNul('a token name, account or service', spec.name, spec.account, spec.service);
     const token = spec.token ?? `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record: TokenRecord = {
       id: newId(),
@@ -295,11 +313,17 @@ export class Engine {
     return this.storage.listTokens();
   }
 
-  revokeToken(idOrName: string): Promise<boolean> {
+  async revokeToken(idOrName: string): Promise<boolean> {
+    if (hasNul(idOrName)) return false;
     return this.storage.deleteToken(idOrName);
   }
 
   close(): Promise<void> {
     return this.storage.close();
   }
+}
+
+/** The cursor id of a query's window, if it has one. */
+function cursorOf(query: StoreQuery | SecretQuery): string | undefined {
+  return query.window.kind === 'after' || query.window.kind === 'before' ? query.window.cursorId : undefined;
 }

@@ -188,3 +188,18 @@ test('a table of bad bodies and queries never yields a 5xx and always a failure 
 test('no response ever carried the stored value (the reveal route aside)', () => {
   assertNoValueLeaked(cf.rec.bodies, [STORED]);
 });
+
+test('a NUL character (U+0000) is refused alike on every backend: lookups find nothing, writes and searches are invalid', async () => {
+  // PostgreSQL cannot hold U+0000 in text and the metadata caches use it as a key separator: the engine keeps it out.
+  for (const path of [`${storesPath()}/%00`, `${storesPath()}/${store}%00`, `${secretsPath(store)}/${secret}%00`, `${secretsPath(`${store}%00`)}/${secret}`]) {
+    assertFailure(await cf.call('GET', path), 404, 1001);
+  }
+  const before = await secretCount();
+  assertFailure(await cf.call('POST', secretsPath(store), { body: [{ name: 'NUL_COMMENT', value: 'v', scopes: ['workers'], comment: 'a\u0000b' }] }), 400, 1001, /U\+0000/);
+  assertFailure(await cf.call('PATCH', secretPath, { body: { comment: 'a\u0000b' } }), 400, 1001, /U\+0000/);
+  assertFailure(await cf.call('GET', `${secretsPath(store)}?search=%00`), 400, 1001, /U\+0000/);
+  assertFailure(await cf.call('DELETE', secretsPath(store), { body: { ids: [`${secret}\u0000`] } }), 404, 1001);
+  assert.equal(await secretCount(), before);
+  const kept = await cf.call<WireSecret>('GET', secretPath);
+  assert.equal(kept.json.result.comment ?? null, existing.json.result[0]!.comment ?? null);
+});
