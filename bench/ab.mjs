@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { API, call, createStore, seed } from './lib/api.mjs';
+import { API, call, createStore, seed, VALUE } from './lib/api.mjs';
 import { load, median } from './lib/load.mjs';
 import { cpuMicrosOf, giveUpAfter, stop, tempDir } from './lib/processes.mjs';
 import { launcher, serverEnv, startBaseline, startSstore } from './lib/servers.mjs';
@@ -19,7 +19,8 @@ const USAGE = `usage: node bench/ab.mjs --a <launcher> --b <launcher> [options]
   --runs <n>             runs; each loads the baseline, then A and B in alternating order (default 7)
   --duration <s>         seconds of measured load per server and run, after a 1 s warm-up (default 2)
   --connections <n>      autocannon connections (default 50)
-  --request <what>       secret: GET one secret (default); page: GET every page of 100 of a store in turn
+  --request <what>       secret: GET one secret (default); page: GET every page of 100 of a store in turn;
+                         create: POST one new secret per request; patch: PATCH one secret's value
   --store-size <n>       secrets in the store that --request page walks (default 2000)
   --timeout <s>          give up on the whole comparison after this many seconds (default 600)
   --json                 print one JSON object instead of the table
@@ -64,7 +65,7 @@ function options() {
       throw new UsageError(`--${name}: ${error.message}`);
     }
   };
-  if (!['secret', 'page'].includes(values.request)) throw new UsageError('--request must be secret or page');
+  if (!['secret', 'page', 'create', 'patch'].includes(values.request)) throw new UsageError('--request must be secret, page, create or patch');
   return {
     request: values.request,
     storeSize: whole('store-size', 100, 1_000_000),
@@ -98,6 +99,22 @@ async function seededSstore(bin, name, o) {
   if (o.request === 'secret') {
     const { firstId } = await seed(server, storeId, 1, 1, 'ab');
     return { ...server, path: `${API}/stores/${storeId}/secrets/${firstId}` };
+  }
+  const json = { 'content-type': 'application/json' };
+  if (o.request === 'create') {
+    // A new name each request: every one is a create (and, with auditing, an entry).
+    const path = `${API}/stores/${storeId}/secrets`;
+    let n = 0;
+    const body = () => JSON.stringify([{ name: `C_${name}_${n++}`, value: VALUE, scopes: ['workers'] }]);
+    return { ...server, path, requests: [{ method: 'POST', path, headers: json, setupRequest: (request) => ({ ...request, body: body() }) }] };
+  }
+  if (o.request === 'patch') {
+    // A new value each request: with history, each keeps the one it replaces (and trims beyond the kept number).
+    const { firstId } = await seed(server, storeId, 1, 1, 'ab');
+    const path = `${API}/stores/${storeId}/secrets/${firstId}`;
+    let n = 0;
+    const body = () => JSON.stringify({ value: `${VALUE}-${n++}` });
+    return { ...server, path, requests: [{ method: 'PATCH', path, headers: json, setupRequest: (request) => ({ ...request, body: body() }) }] };
   }
   await seed(server, storeId, o.storeSize, 1000, 'ab');
   const pages = Math.ceil(o.storeSize / 100);
