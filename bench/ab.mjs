@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// A/B comparison of two builds of `sstore server start` on its hottest request, GET one secret (or a page listing,
-// `--request page`), next to the bare node:http baseline, run after run in alternation so that both builds see the
+// A/B comparison of two builds of `sstore server start` on its hottest request, GET one secret (or, with `--request`,
+// a page listing, a create or a PATCH of a value), next to the bare node:http baseline, run after run in alternation so that both builds see the
 // same noise. Reports req/s and the server process's CPU time per request. How to make a launcher of another commit
 // and how to read the output: bench/README.md. Not run by bench/run.mjs: it needs two builds.
 import { rmSync } from 'node:fs';
@@ -20,13 +20,22 @@ const USAGE = `usage: node bench/ab.mjs --a <launcher> --b <launcher> [options]
   --duration <s>         seconds of measured load per server and run, after a 1 s warm-up (default 2)
   --connections <n>      autocannon connections (default 50)
   --request <what>       secret: GET one secret (default); page: GET every page of 100 of a store in turn;
-                         create: POST one new secret per request; patch: PATCH one secret's value
+                         create: POST one new secret per request; patch: PATCH one secret's value;
+                         reveal: GET one secret's value
   --store-size <n>       secrets in the store that --request page walks (default 2000)
   --timeout <s>          give up on the whole comparison after this many seconds (default 600)
   --json                 print one JSON object instead of the table
   -h, --help             this text`;
 
 class UsageError extends Error {}
+
+const REQUEST_TITLE = {
+  secret: () => 'GET one secret',
+  page: (o) => `GET every page of 100 of ${o.storeSize}`,
+  create: () => 'POST one new secret',
+  patch: () => "PATCH one secret's value",
+  reveal: () => "GET one secret's value",
+};
 
 function options() {
   let values;
@@ -65,7 +74,9 @@ function options() {
       throw new UsageError(`--${name}: ${error.message}`);
     }
   };
-  if (!['secret', 'page', 'create', 'patch'].includes(values.request)) throw new UsageError('--request must be secret, page, create or patch');
+  if (!['secret', 'page', 'create', 'patch', 'reveal'].includes(values.request)) {
+    throw new UsageError('--request must be secret, page, create, patch or reveal');
+  }
   return {
     request: values.request,
     storeSize: whole('store-size', 100, 1_000_000),
@@ -96,9 +107,9 @@ async function seededSstore(bin, name, o) {
   const started = await startSstore({ bin, env, data, log: join(tmp, `${name}.log`) });
   const server = { ...started, authorization, data };
   const storeId = await createStore(server, 'ab');
-  if (o.request === 'secret') {
+  if (o.request === 'secret' || o.request === 'reveal') {
     const { firstId } = await seed(server, storeId, 1, 1, 'ab');
-    return { ...server, path: `${API}/stores/${storeId}/secrets/${firstId}` };
+    return { ...server, path: `${API}/stores/${storeId}/secrets/${firstId}${o.request === 'reveal' ? '/value' : ''}` };
   }
   const json = { 'content-type': 'application/json' };
   if (o.request === 'create') {
@@ -252,7 +263,7 @@ function render(r) {
     ]);
   }
   return [
-    `sstore A/B — ${r.options.request === 'page' ? `GET every page of 100 of ${r.options.storeSize}` : 'GET one secret'}, Node ${r.node}, ${r.cpus} CPUs, load ${r.loadBefore.toFixed(2)} → ${r.loadAfter.toFixed(2)}`,
+    `sstore A/B — ${REQUEST_TITLE[r.options.request](r.options)}, Node ${r.node}, ${r.cpus} CPUs, load ${r.loadBefore.toFixed(2)} → ${r.loadAfter.toFixed(2)}`,
     `${o.runs} runs × (1 s warm-up + ${o.duration} s) at ${o.connections} connections per server; medians over the runs`,
     `A  ${o.a}  (${r.bodyBytes.a}-byte answer; the baseline sends these bytes)`,
     `B  ${o.b}  (${r.bodyBytes.b}-byte answer)`,

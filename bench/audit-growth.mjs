@@ -1,6 +1,6 @@
-// What the audit trail and secret history cost on disk, in bytes per entry and per kept version: the SQLite file's
-// growth over N appended entries (realistic ones: a secret.update naming its store, secret and fields) and over N
-// kept versions of 60-byte values, each after a checkpoint (the WAL folded into the file). In-process, on the storage
+// What the audit trail and secret history cost on disk: the SQLite file's growth over N appended entries (realistic
+// ones: a secret.update naming its store, secret and fields), and over N value changes of a 60-byte value (each adds
+// its entry and keeps the value it replaced), each after a checkpoint (the WAL folded into the file). In-process, on the storage
 // itself, so that nothing else grows the file.
 //
 //   node bench/audit-growth.mjs [--entries 20000] [--versions 5000] [--json]
@@ -58,15 +58,30 @@ try {
   // Versions: every kept, each a 60-byte value sealed (1 + 12 + 16 + 60 bytes), by updates without an audit entry.
   storage = await openSqliteStorage(path);
   for (let i = 0; i < versions; i++) {
-    await storage.updateSecret(store.id, secret.id, { sealed: randomBytes(89), modified: Date.now() * 1000, updatedBy: 'ci-deploy' }, { ...draft(actor, 'secret.update', 0, {}) }, versions);
+    const entry = draft(actor, 'secret.update', Date.now() * 1000, {
+      namespace: 'cloudflare',
+      storeId: store.id,
+      secretId: secret.id,
+      name: secret.name,
+      fields: ['value'],
+    });
+    await storage.updateSecret(store.id, secret.id, { sealed: randomBytes(89), modified: Date.now() * 1000, updatedBy: 'ci-deploy' }, entry, versions);
   }
   await storage.close();
   const afterVersions = await settledSize();
-  // (the updates' own audit entries are counted at the per-entry rate measured above and taken out)
-  const entryBytes = (afterEntries - before) / entries;
-  const versionBytes = (afterVersions - afterEntries - versions * entryBytes) / versions;
-  const report = { entries, versions, bytesPerEntry: Math.round(entryBytes), bytesPerVersion: Math.round(versionBytes) };
-  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `audit entry: ${report.bytesPerEntry} bytes each (over ${entries}); kept version of a 60-byte value: ${report.bytesPerVersion} bytes each (over ${versions})\n`);
+  const report = {
+    entries,
+    versions,
+    bytesPerEntry: Math.round((afterEntries - before) / entries),
+    // A value change adds its audit entry and keeps the value it replaced.
+    bytesPerValueChange: Math.round((afterVersions - afterEntries) / versions),
+  };
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(report)}\n`
+      : `audit entry: ${report.bytesPerEntry} bytes each (over ${entries}); a value change of a 60-byte value, its entry and` +
+          ` the kept version: ${report.bytesPerValueChange} bytes (over ${versions})\n`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
