@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SstoreError } from '../../src/errors.ts';
 import { openPostgresStorage } from '../../src/engine/storage/postgres/index.ts';
@@ -7,15 +8,25 @@ import type { StorageItem } from '../../src/engine/storage/storage.ts';
 import { redactUrl } from '../../src/engine/storage/target.ts';
 import { adminSql, freshDatabase, sharedCluster } from '../helpers/postgres.ts';
 import { exerciseStorage } from './contract.ts';
-import { scopeOf, sealed, secret, secretNames, seed, store } from './contract/kit.ts';
+import { audit, scopeOf, sealed, secret, secretNames, seed, store } from './contract/kit.ts';
 
 // The storage contract on PostgreSQL: every test gets a fresh database (and role) on the run's cluster; a connection
 // is a new pool of its own, as another server instance would hold, so races and coherence go through the server.
 exerciseStorage({
   name: 'postgres',
+  tablePrefix: 'sstore_',
   async fresh() {
     const url = await freshDatabase();
     return {
+      async sql(statement: string) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query(statement);
+        } finally {
+          await client.end();
+        }
+      },
       async connect() {
         const storage = await openPostgresStorage(url, redactUrl(url));
         await storage.migrate();
@@ -34,7 +45,7 @@ test('postgres: creates of one turn fail alone (a name taken, the quota) and the
     await storage.migrate();
     const s = store({ name: 'batch' });
     await seed(storage, s, [secret(s, { name: 'TAKEN' })]);
-    const create = (name: string, quota = 100) => storage.insertSecrets([{ record: secret(s, { name }), sealed: sealed(name) }], scopeOf(s), quota);
+    const create = (name: string, quota = 100) => storage.insertSecrets([{ record: secret(s, { name }), sealed: sealed(name) }], scopeOf(s), quota, [audit('secret.create')]);
     // One turn: the third takes a taken name; with a quota of 4 (one stored already), the fifth is one too many.
     const outcomes = await Promise.allSettled([create('A', 4), create('B', 4), create('TAKEN', 4), create('C', 4), create('D', 4)]);
     assert.deepEqual(

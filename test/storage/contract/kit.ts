@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { SstoreError } from '../../../src/errors.ts';
+import { type AuditAction, type AuditDraft, draft } from '../../../src/engine/audit/entry.ts';
 import type { Storage } from '../../../src/engine/storage/storage.ts';
 import type { Namespace, SecretRecord, SecretStatus, StoreRecord, TokenRecord } from '../../../src/engine/types.ts';
 
@@ -10,6 +11,8 @@ export interface ContractBackend {
   name: string;
   /** A new, empty database (every test gets its own). */
   fresh(): Promise<ContractDatabase>;
+  /** What the backend's table names start with (`sstore_` on PostgreSQL), for the tests that tamper with rows. */
+  tablePrefix: string;
 }
 
 export interface ContractDatabase {
@@ -25,12 +28,17 @@ export interface ContractDatabase {
   connectRacer?(): Promise<Storage>;
   /** Removes the database, after every connection was closed. */
   drop?(): Promise<void>;
+  /** Runs SQL outside the storage, as someone with write access to the database would (tampering). */
+  sql(statement: string): Promise<void>;
 }
 
 /** One test's database: its connections are closed and the database dropped when the test ends. */
 export interface Database {
   connect(): Promise<Storage>;
   racer(): Promise<Storage>;
+  sql(statement: string): Promise<void>;
+  /** A table's name on this backend. */
+  table(name: string): string;
 }
 
 export async function withDatabase<T>(backend: ContractBackend, work: (db: Database) => Promise<T>): Promise<T> {
@@ -44,6 +52,8 @@ export async function withDatabase<T>(backend: ContractBackend, work: (db: Datab
   const db: Database = {
     connect: () => track(fresh.connect()),
     racer: () => track((fresh.connectRacer ?? fresh.connect)()),
+    sql: (statement) => fresh.sql(statement),
+    table: (name) => `${backend.tablePrefix}${name}`,
   };
   try {
     return await work(db);
@@ -116,12 +126,13 @@ export function scopeOf(s: StoreRecord): { namespace: Namespace; accountId: stri
 
 /** Inserts a store and its secrets (one batch), with limits out of the way. */
 export async function seed(storage: Storage, s: StoreRecord, secrets: SecretRecord[] = []): Promise<void> {
-  await storage.insertStore(s, 1_000);
+  await storage.insertStore(s, 1_000, audit('store.create'));
   if (secrets.length > 0) {
     await storage.insertSecrets(
       secrets.map((record) => ({ record, sealed: sealed(record.name) })),
       scopeOf(s),
       1_000_000,
+      secrets.map((record) => audit('secret.create', { storeId: s.id, secretId: record.id, name: record.name })),
     );
   }
 }
@@ -144,4 +155,12 @@ export async function secretNames(storage: Storage, storeId: string): Promise<st
 /** A record as plain data, so that frozen cached objects and fresh ones compare equal. */
 export function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The actor of the contract's writes. */
+export const ACTOR = Object.freeze({ name: 'contract', osUser: null });
+
+/** An audit draft of this action, for writes whose trail a test does not look at. */
+export function audit(action: AuditAction, about: Parameters<typeof draft>[3] = {}): AuditDraft {
+  return draft(ACTOR, action, 1_700_000_000_000_000 + counter++, about);
 }
