@@ -1,10 +1,12 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SstoreError } from '../errors.ts';
 import { andThen, type Awaitable } from './awaitable.ts';
+import type { Actor } from './actor.ts';
+import { type AuditDraft, type AuditEntry, type AuditFilter, draft } from './audit/entry.ts';
 import { nowMicros } from './clock.ts';
 import { type Cipher, secretAad, sealedVersion } from './crypto.ts';
 import { newId } from './ids.ts';
-import type { Storage } from './storage/storage.ts';
+import type { SecretPatch, SecretVersion, Storage } from './storage/storage.ts';
 import type {
   Limits,
   Namespace,
@@ -59,7 +61,8 @@ export const IMPLICIT_STORE_NAME = 'default';
 /**
  * The secrets engine: stores, secrets, quota and tokens on top of a Storage, with values sealed by a Cipher.
  * Dialects validate wire input and decide authorization; the engine enforces the limits and never returns a value
- * except through `revealSecret`.
+ * except through `revealSecret`. Every method that changes something or reveals a value takes the Actor doing it, and
+ * hands the storage the audit entries to append with the change (see audit/entry.ts).
  */
 export class Engine {
   readonly limits: Limits;
@@ -88,10 +91,11 @@ export class Engine {
     return this.storage.listStores(query);
   }
 
-  async createStore(namespace: Namespace, accountId: string, name: string, managedBy: string | null = null): Promise<StoreRecord> {
+  async createStore(namespace: Namespace, accountId: string, name: string, managedBy: string | null, actor: Actor): Promise<StoreRecord> {
     const now = nowMicros();
     const store: StoreRecord = { id: newId(), namespace, accountId, name, managedBy, created: now, modified: now };
-    await this.storage.insertStore(store, this.limits.maxStoresPerAccount);
+    const entry = draft(actor, 'store.create', now, { namespace, storeId: store.id, name });
+    await this.storage.insertStore(store, this.limits.maxStoresPerAccount, entry);
     return store;
   }
 
@@ -105,19 +109,20 @@ export class Engine {
     });
   }
 
-  async deleteStore(store: StoreRecord, force: boolean): Promise<void> {
-    await this.storage.deleteStore(store.id, force);
+  async deleteStore(store: StoreRecord, force: boolean, actor: Actor): Promise<void> {
+    const entry = draft(actor, 'store.delete', nowMicros(), { namespace: store.namespace, storeId: store.id, name: store.name });
+    await this.storage.deleteStore(store.id, force, entry);
   }
 
   /** SGP accounts and Neostore tenants have no stores: each is one implicit store, made on first use. */
-  async implicitStore(namespace: Namespace, accountId: string): Promise<StoreRecord> {
+  async implicitStore(namespace: Namespace, accountId: string, actor: Actor): Promise<StoreRecord> {
     const found = await this.findImplicitStore(namespace, accountId);
     if (found) return found;
     try {
-      return await this.createStore(namespace, accountId, IMPLICIT_STORE_NAME);
+      return await this.createStore(namespace, accountId, IMPLICIT_STORE_NAME, null, actor);
     } catch (error) {
       // Another request made it first.
-      if (error instanceof SstoreError && error.kind === 'conflict') return this.implicitStore(namespace, accountId);
+      if (error instanceof SstoreError && error.kind === 'conflict') return this.implicitStore(namespace, accountId, actor);
       throw error;
     }
   }
@@ -152,7 +157,17 @@ export class Engine {
   }
 
   /** Creates every secret or none. */
-  async createSecrets(store: StoreRecord, inputs: NewSecret[], actor: string | null = null): Promise<SecretRecord[]> {
+  createSecrets(store: StoreRecord, inputs: NewSecret[], actor: Actor): Promise<SecretRecord[]> {
+    return this.insertSecrets(store, inputs, actor, 'secret.create');
+  }
+
+  private async insertSecrets(
+    store: StoreRecord,
+    inputs: NewSecret[],
+    actor: Actor,
+    action: 'secret.create' | 'secret.duplicate',
+    detail: AuditDraft['detail'] = null,
+  ): Promise<SecretRecord[]> {
     const rows = inputs.map((input) => {
       const bytes = this.checkValue(input.value);
       const now = nowMicros();
@@ -167,37 +182,63 @@ export class Engine {
         expiresOn: input.expiresOn ?? null,
         created: now,
         modified: now,
-        createdBy: actor,
-        updatedBy: actor,
+        createdBy: actor.name,
+        updatedBy: actor.name,
       };
       return { record, sealed: this.cipher.seal(bytes, secretAad(store.id, record.id, record.name)) };
     });
-    await this.storage.insertSecrets(rows, store, this.limits.maxSecretsPerAccount);
+    const entries = rows.map(({ record }) =>
+      draft(actor, action, record.created, { namespace: store.namespace, storeId: store.id, secretId: record.id, name: record.name, detail }),
+    );
+    await this.storage.insertSecrets(rows, store, this.limits.maxSecretsPerAccount, entries);
     return rows.map((row) => row.record);
   }
 
-  async patchSecret(store: StoreRecord, secretId: string, changes: SecretChanges, actor: string | null = null): Promise<SecretRecord> {
+  async patchSecret(store: StoreRecord, secretId: string, changes: SecretChanges, actor: Actor): Promise<SecretRecord> {
     // Nothing to change is not a change: the secret comes back as it is, `modified` untouched.
     if (Object.values(changes).every((change) => change === undefined)) return this.getSecret(store, secretId);
-    let sealed: Uint8Array | undefined;
-    if (changes.value !== undefined) {
-      const bytes = this.checkValue(changes.value);
-      const { name } = await this.getSecret(store, secretId);
-      sealed = this.cipher.seal(bytes, secretAad(store.id, secretId, name));
-    }
-    return this.storage.updateSecret(store.id, secretId, {
+    const { name } = await this.getSecret(store, secretId);
+    const sealed = changes.value === undefined ? undefined : this.cipher.seal(this.checkValue(changes.value), secretAad(store.id, secretId, name));
+    const fields = Object.entries(changes).flatMap(([field, change]) => (change === undefined ? [] : [field]));
+    return this.updateSecret(store, secretId, name, 'secret.update', actor, {
       ...(changes.comment !== undefined && { comment: changes.comment }),
       ...(changes.scopes !== undefined && { scopes: changes.scopes }),
       ...(sealed !== undefined && { sealed }),
       ...(changes.notBefore !== undefined && { notBefore: changes.notBefore }),
       ...(changes.expiresOn !== undefined && { expiresOn: changes.expiresOn }),
-      ...(actor !== null && { updatedBy: actor }),
-      modified: nowMicros(),
-    });
+    }, fields);
+  }
+
+  /** Makes a kept version's value the current one, as a new version (the sealed bytes as they are: same AAD). */
+  async rollbackSecret(store: StoreRecord, secretId: string, version: number, actor: Actor): Promise<SecretRecord> {
+    const { name } = await this.getSecret(store, secretId);
+    const sealed = await this.sealedVersion(store, secretId, version);
+    return this.updateSecret(store, secretId, name, 'secret.rollback', actor, { sealed }, ['value'], { version });
+  }
+
+  private updateSecret(
+    store: StoreRecord,
+    secretId: string,
+    name: string,
+    action: 'secret.update' | 'secret.rollback',
+    actor: Actor,
+    patch: Omit<SecretPatch, 'modified' | 'updatedBy'>,
+    fields: string[],
+    detail: AuditDraft['detail'] = null,
+  ): Promise<SecretRecord> {
+    const modified = nowMicros();
+    const entry = draft(actor, action, modified, { namespace: store.namespace, storeId: store.id, secretId, name, fields, detail });
+    return this.storage.updateSecret(store.id, secretId, { ...patch, modified, updatedBy: actor.name }, entry, this.limits.keepVersions);
+  }
+
+  /** A secret's value history, newest first (no values); `not_found` when the secret does not exist. */
+  async listVersions(store: StoreRecord, secretId: string): Promise<SecretVersion[]> {
+    await this.getSecret(store, secretId);
+    return this.storage.listVersions(store.id, secretId);
   }
 
   /** Creates the named secret or replaces its value and window: Neostore's PUT. */
-  async putSecretByName(store: StoreRecord, input: NewSecret, actor: string | null = null): Promise<{ record: SecretRecord; created: boolean }> {
+  async putSecretByName(store: StoreRecord, input: NewSecret, actor: Actor): Promise<{ record: SecretRecord; created: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const existing = await this.storage.getSecretByName(store.id, input.name);
       try {
@@ -220,26 +261,56 @@ export class Engine {
     }
   }
 
-  async deleteSecrets(store: StoreRecord, secretIds: string[]): Promise<void> {
-    await this.storage.deleteSecrets(store.id, secretIds);
+  async deleteSecrets(store: StoreRecord, secretIds: string[], actor: Actor): Promise<void> {
+    const time = nowMicros();
+    const entries = await Promise.all(
+      secretIds.map(async (secretId) => {
+        // A missing id keeps a null name: the storage refuses the whole request, naming the missing ids.
+        const found = await this.storage.getSecret(store.id, secretId);
+        return draft(actor, 'secret.delete', time, { namespace: store.namespace, storeId: store.id, secretId, name: found?.name ?? null });
+      }),
+    );
+    await this.storage.deleteSecrets(store.id, secretIds, entries);
   }
 
-  /** A new secret with a new id and the same value, re-sealed for its own id. */
+  /** A new secret with a new id and the same value, re-sealed for its own id (recorded as one secret.duplicate). */
   async duplicateSecret(
     store: StoreRecord,
     secretId: string,
     target: { name: string; scopes: string[]; comment: string | null },
-    actor: string | null = null,
+    actor: Actor,
   ): Promise<SecretRecord> {
-    const value = await this.revealSecret(store, secretId);
-    const [copy] = await this.createSecrets(store, [{ ...target, value }], actor);
+    const { name } = await this.getSecret(store, secretId);
+    const value = await this.openSealed(store, secretId, name, await this.sealedVersion(store, secretId));
+    const [copy] = await this.insertSecrets(store, [{ ...target, value }], actor, 'secret.duplicate', { source: secretId });
     return copy!;
   }
 
-  async revealSecret(store: StoreRecord, secretId: string): Promise<Buffer> {
+  /**
+   * A secret's value (a kept earlier `version` if given). The reveal is recorded before the value is returned: when
+   * the entry cannot be written, the reveal fails.
+   */
+  async revealSecret(store: StoreRecord, secretId: string, actor: Actor, version?: number): Promise<Buffer> {
     const { name } = await this.getSecret(store, secretId);
-    const sealed = await this.storage.getSealedValue(store.id, secretId);
-    if (!sealed) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
+    const value = this.openSealed(store, secretId, name, await this.sealedVersion(store, secretId, version));
+    const detail = version === undefined ? null : { version };
+    await this.storage.appendAudit([draft(actor, 'secret.reveal', nowMicros(), { namespace: store.namespace, storeId: store.id, secretId, name, detail })]);
+    return value;
+  }
+
+  /** The current sealed value, or a kept version's; `not_found` (secret_not_found, version_not_found) otherwise. */
+  private async sealedVersion(store: StoreRecord, secretId: string, version?: number): Promise<Uint8Array> {
+    const sealed =
+      version === undefined ? await this.storage.getSealedValue(store.id, secretId) : await this.storage.getSealedVersion(store.id, secretId, version);
+    if (sealed) return sealed;
+    if (version === undefined) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
+    throw new SstoreError('not_found', `version ${version} of this secret is not kept`, {
+      reason: 'version_not_found',
+      hint: 'list the kept versions with `sstore secrets history`',
+    });
+  }
+
+  private openSealed(store: StoreRecord, secretId: string, name: string, sealed: Uint8Array): Buffer {
     return this.cipher.open(sealed, secretAad(store.id, secretId, name, sealedVersion(sealed)));
   }
 
@@ -264,9 +335,9 @@ export class Engine {
    * to `keep` it (then nothing is created and the result is undefined); either way in one transaction, so two
    * servers starting at once on one data dir agree.
    */
-  async createToken(spec: TokenSpec & { ifNameTaken: 'keep' }): Promise<{ token: string; record: TokenRecord } | undefined>;
-  async createToken(spec: TokenSpec): Promise<{ token: string; record: TokenRecord }>;
-  async createToken(spec: TokenSpec): Promise<{ token: string; record: TokenRecord } | undefined> {
+  async createToken(spec: TokenSpec & { ifNameTaken: 'keep' }, actor: Actor): Promise<{ token: string; record: TokenRecord } | undefined>;
+  async createToken(spec: TokenSpec, actor: Actor): Promise<{ token: string; record: TokenRecord }>;
+  async createToken(spec: TokenSpec, actor: Actor): Promise<{ token: string; record: TokenRecord } | undefined> {
     const token = spec.token ?? `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record: TokenRecord = {
       id: newId(),
@@ -276,7 +347,11 @@ export class Engine {
       service: spec.service ?? null,
       created: nowMicros(),
     };
-    const inserted = await this.storage.insertToken(record, hashToken(token), spec.ifNameTaken ?? 'fail');
+    const entry = draft(actor, 'token.create', record.created, {
+      name: record.name,
+      detail: { id: record.id, permissions: record.permissions.join(',') },
+    });
+    const inserted = await this.storage.insertToken(record, hashToken(token), spec.ifNameTaken ?? 'fail', entry);
     return inserted ? { token, record } : undefined;
   }
 
@@ -295,8 +370,20 @@ export class Engine {
     return this.storage.listTokens();
   }
 
-  revokeToken(idOrName: string): Promise<boolean> {
-    return this.storage.deleteToken(idOrName);
+  /** Revokes a token by id or name; returns whether one existed (only then is it recorded). */
+  revokeToken(idOrName: string, actor: Actor): Promise<boolean> {
+    return this.storage.deleteToken(idOrName, draft(actor, 'token.revoke', nowMicros(), {}));
+  }
+
+  // ---- the audit trail
+
+  listAudit(filter: AuditFilter): Promise<AuditEntry[]> {
+    return this.storage.listAudit(filter);
+  }
+
+  /** Deletes the entries older than `before` (µs), recording that as an audit.prune entry, which it returns. */
+  pruneAudit(before: number, actor: Actor): Promise<AuditEntry> {
+    return this.storage.pruneAudit(before, draft(actor, 'audit.prune', nowMicros(), {}));
   }
 
   close(): Promise<void> {

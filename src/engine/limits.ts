@@ -7,6 +7,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxStoresPerAccount: 100,
   maxSecretsPerAccount: 10_000,
   maxBodyBytes: 32 * 1024 * 1024,
+  keepVersions: 10,
 };
 
 /** The live service during its open beta: one store and 100 secrets per account. */

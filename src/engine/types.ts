@@ -97,4 +97,6 @@ export interface Limits {
   /** The per-account secrets quota, reported by the quota route. */
   maxSecretsPerAccount: number;
   maxBodyBytes: number;
+  /** Earlier values kept per secret as its history (0: none); the oldest beyond it are dropped. */
+  keepVersions: number;
 }

@@ -1,5 +1,6 @@
 import { SstoreError } from '../errors.ts';
 import { andThen, type Awaitable } from '../engine/awaitable.ts';
+import { type Actor, localActor, tokenActor } from '../engine/actor.ts';
 import type { Engine } from '../engine/engine.ts';
 import { PERMISSIONS, type Permission, type TokenRecord } from '../engine/types.ts';
 
@@ -13,6 +14,8 @@ export interface Principal {
   account: string | null;
   /** The calling service behind `managed_by` on `/system` routes, or null. */
   service: string | null;
+  /** Who the audit trail and the history record for what this principal does: the token's name, or `local`. */
+  actor: Actor;
 }
 
 /** The credentials a request presented, whatever header carried them. */
@@ -24,7 +27,7 @@ export type Authenticator = (credentials: Credentials) => Awaitable<Principal | 
 
 const EVERYTHING: ReadonlySet<Permission> = new Set<Permission>(PERMISSIONS);
 
-const LOCAL: Principal = Object.freeze({ id: 'local', name: 'local', permissions: EVERYTHING, account: null, service: null });
+const LOCAL: Principal = Object.freeze({ id: 'local', name: 'local', permissions: EVERYTHING, account: null, service: null, actor: localActor() });
 
 /**
  * The in-process door: the CLI's embedded profile already holds the master key, so a token would protect nothing.
@@ -46,6 +49,7 @@ export function tokenAuthenticator(engine: Engine): Authenticator {
           permissions: new Set(record.permissions),
           account: record.account,
           service: record.service,
+          actor: tokenActor(record.name),
         });
         principals.set(record, principal);
       }

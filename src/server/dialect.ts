@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { SstoreError } from '../errors.ts';
+import type { Actor } from '../engine/actor.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Authenticator, Principal } from './auth.ts';
 
@@ -43,4 +44,11 @@ export async function principalOf(c: AppContext, deps: ServerDeps): Promise<Prin
   }
   c.set('principal', principal);
   return principal;
+}
+
+/** Who acts in a request that was authenticated already (every route authorizes before it changes anything). */
+export function actorOf(c: AppContext): Actor {
+  const principal = c.get('principal');
+  if (!principal) throw new SstoreError('internal', 'a request acted before it was authenticated');
+  return principal.actor;
 }

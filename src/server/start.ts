@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
+import { localActor } from '../engine/actor.ts';
 import { getRequestListener } from '@hono/node-server';
 import type { Engine } from '../engine/engine.ts';
 import { keyNotice, type MasterKey } from '../engine/master-key.ts';
@@ -128,10 +129,10 @@ async function ensureRootToken(engine: Engine, rootToken: string | undefined): P
   if (rootToken !== undefined) {
     const current = await engine.authenticate(rootToken);
     if (current?.name !== ROOT_TOKEN_NAME) {
-      await engine.createToken({ name: ROOT_TOKEN_NAME, permissions: ['admin'], token: rootToken, ifNameTaken: 'replace' });
+      await engine.createToken({ name: ROOT_TOKEN_NAME, permissions: ['admin'], token: rootToken, ifNameTaken: 'replace' }, localActor());
     }
     return undefined;
   }
-  const created = await engine.createToken({ name: ROOT_TOKEN_NAME, permissions: ['admin'], ifNameTaken: 'keep' });
+  const created = await engine.createToken({ name: ROOT_TOKEN_NAME, permissions: ['admin'], ifNameTaken: 'keep' }, localActor());
   return created?.token;
 }

@@ -7,7 +7,7 @@ import type { StorageItem } from '../../src/engine/storage/storage.ts';
 import { redactUrl } from '../../src/engine/storage/target.ts';
 import { adminSql, freshDatabase, sharedCluster } from '../helpers/postgres.ts';
 import { exerciseStorage } from './contract.ts';
-import { scopeOf, sealed, secret, secretNames, seed, store } from './contract/kit.ts';
+import { audit, scopeOf, sealed, secret, secretNames, seed, store } from './contract/kit.ts';
 
 // The storage contract on PostgreSQL: every test gets a fresh database (and role) on the run's cluster; a connection
 // is a new pool of its own, as another server instance would hold, so races and coherence go through the server.
@@ -34,7 +34,7 @@ test('postgres: creates of one turn fail alone (a name taken, the quota) and the
     await storage.migrate();
     const s = store({ name: 'batch' });
     await seed(storage, s, [secret(s, { name: 'TAKEN' })]);
-    const create = (name: string, quota = 100) => storage.insertSecrets([{ record: secret(s, { name }), sealed: sealed(name) }], scopeOf(s), quota);
+    const create = (name: string, quota = 100) => storage.insertSecrets([{ record: secret(s, { name }), sealed: sealed(name) }], scopeOf(s), quota, [audit('secret.create')]);
     // One turn: the third takes a taken name; with a quota of 4 (one stored already), the fifth is one too many.
     const outcomes = await Promise.allSettled([create('A', 4), create('B', 4), create('TAKEN', 4), create('C', 4), create('D', 4)]);
     assert.deepEqual(

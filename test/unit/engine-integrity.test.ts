@@ -1,3 +1,4 @@
+import { localActor } from '../../src/engine/actor.ts';
 /**
  * Issue 12, item 10: a data dir tampered with or left behind by a killed process, on real SQLite files. A database
  * with values but no key check refuses every key; a stale init.lock is recovered and explained; swapped names do not
@@ -15,17 +16,19 @@ import { SstoreError } from '../../src/errors.ts';
 import { openEngine } from '../../src/engine/open.ts';
 import { tempDir } from '../helpers/env.ts';
 
+const ACTOR = localActor();
+
 const keyEnv = () => ({ SSTORE_MASTER_KEY: randomBytes(32).toString('base64'), SSTORE_NO_KEYCHAIN: '1' });
 const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const reason = (r: string) => (error: unknown) => error instanceof SstoreError && error.reason === r;
 
 async function storeWithSecrets(dataDir: string, env: NodeJS.ProcessEnv) {
   const engine = await openEngine({ target: { kind: 'sqlite', dataDir }, env });
-  const store = await engine.createStore('cloudflare', 'acc', 'main');
+  const store = await engine.createStore('cloudflare', 'acc', 'main', null, ACTOR);
   const [a, b] = await engine.createSecrets(store, [
     { name: 'API_KEY', value: 'value-of-api-key', scopes: ['workers'], comment: null },
     { name: 'DB_PASSWORD', value: 'value-of-db-password', scopes: ['workers'], comment: null },
-  ]);
+  ], ACTOR);
   return { engine, store, a: a!, b: b! };
 }
 
@@ -46,7 +49,7 @@ test('swapping two rows’ names does not swap their values: both fail to decryp
   const dataDir = tempDir();
   const env = keyEnv();
   const { engine, store, a, b } = await storeWithSecrets(dataDir, env);
-  assert.equal((await engine.revealSecret(store, a.id)).toString(), 'value-of-api-key');
+  assert.equal((await engine.revealSecret(store, a.id, ACTOR)).toString(), 'value-of-api-key');
   await engine.close();
   const db = new DatabaseSync(join(dataDir, 'sstore.db'));
   db.exec(`UPDATE secrets SET name = 'tmp' WHERE id = '${a.id}'`);
@@ -54,8 +57,8 @@ test('swapping two rows’ names does not swap their values: both fail to decryp
   db.exec(`UPDATE secrets SET name = 'DB_PASSWORD' WHERE id = '${a.id}'`);
   db.close();
   const reopened = await openEngine({ target: { kind: 'sqlite', dataDir }, env });
-  await assert.rejects(reopened.revealSecret(store, a.id), reason('decrypt_failed'));
-  await assert.rejects(reopened.revealSecret(store, b.id), reason('decrypt_failed'));
+  await assert.rejects(reopened.revealSecret(store, a.id, ACTOR), reason('decrypt_failed'));
+  await assert.rejects(reopened.revealSecret(store, b.id, ACTOR), reason('decrypt_failed'));
   await reopened.close();
 });
 

@@ -1,3 +1,4 @@
+import { localActor } from '../../src/engine/actor.ts';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { hashToken } from '../../src/engine/engine.ts';
 import { openEngine } from '../../src/engine/open.ts';
 import { MIGRATIONS } from '../../src/engine/storage/migrations.ts';
 import { tempDir } from '../helpers/env.ts';
+
+const ACTOR = localActor();
 
 const keyEnv = () => ({ SSTORE_MASTER_KEY: randomBytes(32).toString('base64'), SSTORE_NO_KEYCHAIN: '1' });
 const digest = (dataDir: string) => createHash('sha256').update(readFileSync(join(dataDir, 'sstore.db'))).digest('hex');
@@ -47,12 +50,12 @@ test('a wrong key is refused and the file is left as it was', async () => {
 test('tokens: stored as SHA-256 only; keep and replace on a taken name; revoke by name', async () => {
   const dataDir = tempDir();
   const engine = await openEngine({ target: { kind: 'sqlite', dataDir }, env: keyEnv() });
-  const { token, record } = await engine.createToken({ name: 'root', permissions: ['admin'] });
+  const { token, record } = await engine.createToken({ name: 'root', permissions: ['admin'] }, ACTOR);
   assert.match(token, /^sst_[A-Za-z0-9_-]{43}$/);
-  assert.equal(await engine.createToken({ name: 'root', permissions: ['admin'], ifNameTaken: 'keep' }), undefined);
-  await assert.rejects(engine.createToken({ name: 'root', permissions: ['read'] }), kind('conflict'));
+  assert.equal(await engine.createToken({ name: 'root', permissions: ['admin'], ifNameTaken: 'keep' }, ACTOR), undefined);
+  await assert.rejects(engine.createToken({ name: 'root', permissions: ['read'] }, ACTOR), kind('conflict'));
   assert.equal((await engine.authenticate(token))?.id, record.id);
-  const replaced = await engine.createToken({ name: 'root', permissions: ['admin'], token: 'chosen-root-token', ifNameTaken: 'replace' });
+  const replaced = await engine.createToken({ name: 'root', permissions: ['admin'], token: 'chosen-root-token', ifNameTaken: 'replace' }, ACTOR);
   assert.equal(replaced?.token, 'chosen-root-token');
   assert.equal(await engine.authenticate(token), undefined);
   assert.equal((await engine.authenticate('chosen-root-token'))?.name, 'root');

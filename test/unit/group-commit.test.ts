@@ -1,3 +1,4 @@
+import { localActor } from '../../src/engine/actor.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Engine, NewSecret } from '../../src/engine/engine.ts';
@@ -5,6 +6,8 @@ import { DEFAULT_LIMITS } from '../../src/engine/limits.ts';
 import { openEngine } from '../../src/engine/open.ts';
 import type { StoreRecord } from '../../src/engine/types.ts';
 import { tempDir } from '../helpers/env.ts';
+
+const ACTOR = localActor();
 
 // Creates asked for in the same tick share one transaction (group commit); each must still stand or fall alone.
 
@@ -26,11 +29,11 @@ async function names(engine: Engine, store: StoreRecord): Promise<string[]> {
 test('concurrent creates all land, and a clash fails only the request that clashes', async () => {
   const engine = await open(tempDir());
   try {
-    const store = await engine.createStore('cloudflare', 'acct', 'main');
+    const store = await engine.createStore('cloudflare', 'acct', 'main', null, ACTOR);
     const results = await Promise.allSettled([
-      engine.createSecrets(store, secrets('a', 'b')),
-      engine.createSecrets(store, secrets('c', 'a')), // "a" is taken by the request before it
-      engine.createSecrets(store, secrets('d')),
+      engine.createSecrets(store, secrets('a', 'b'), ACTOR),
+      engine.createSecrets(store, secrets('c', 'a'), ACTOR), // "a" is taken by the request before it
+      engine.createSecrets(store, secrets('d'), ACTOR),
     ]);
     assert.equal(results[0].status, 'fulfilled');
     assert.equal(results[1].status, 'rejected');
@@ -46,11 +49,11 @@ test('concurrent creates all land, and a clash fails only the request that clash
 test('the quota counts the requests before it in the same batch', async () => {
   const engine = await open(tempDir(), 4);
   try {
-    const store = await engine.createStore('cloudflare', 'acct', 'main');
+    const store = await engine.createStore('cloudflare', 'acct', 'main', null, ACTOR);
     const results = await Promise.allSettled([
-      engine.createSecrets(store, secrets('a', 'b')),
-      engine.createSecrets(store, secrets('c', 'd')),
-      engine.createSecrets(store, secrets('e')),
+      engine.createSecrets(store, secrets('a', 'b'), ACTOR),
+      engine.createSecrets(store, secrets('c', 'd'), ACTOR),
+      engine.createSecrets(store, secrets('e'), ACTOR),
     ]);
     assert.deepEqual(
       results.map((r) => r.status),
@@ -66,16 +69,16 @@ test('the quota counts the requests before it in the same batch', async () => {
 test('acknowledged creates are on disk, and close() writes the ones still queued', async () => {
   const dir = tempDir();
   const first = await open(dir);
-  const store = await first.createStore('cloudflare', 'acct', 'main');
-  await first.createSecrets(store, secrets('acked'));
-  const queued = first.createSecrets(store, secrets('queued'));
+  const store = await first.createStore('cloudflare', 'acct', 'main', null, ACTOR);
+  await first.createSecrets(store, secrets('acked'), ACTOR);
+  const queued = first.createSecrets(store, secrets('queued'), ACTOR);
   await first.close();
   await queued;
 
   const again = await open(dir);
   try {
     assert.deepEqual(await names(again, store), ['acked', 'queued']);
-    assert.equal((await again.revealSecret(store, (await again.findSecretByName(store, 'queued'))!.id)).toString(), 'value of queued');
+    assert.equal((await again.revealSecret(store, (await again.findSecretByName(store, 'queued'))!.id, ACTOR)).toString(), 'value of queued');
   } finally {
     await again.close();
   }

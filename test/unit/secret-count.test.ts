@@ -1,3 +1,4 @@
+import { localActor } from '../../src/engine/actor.ts';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -8,21 +9,23 @@ import { MIGRATIONS } from '../../src/engine/storage/migrations.ts';
 import { openSqliteStorage } from '../../src/engine/storage/sqlite.ts';
 import { tempDir } from '../helpers/env.ts';
 
+const ACTOR = localActor();
+
 const env = { SSTORE_MASTER_KEY: randomBytes(32).toString('base64'), SSTORE_NO_KEYCHAIN: '1' };
 const secret = (name: string) => ({ name, value: name, scopes: ['workers'], comment: null });
 
 test('the per-store count behind list totals and quota follows creates, deletes and forced store deletes', async () => {
   const engine = await openEngine({ target: { kind: 'sqlite', dataDir: tempDir() }, env });
-  const a = await engine.createStore('cloudflare', 'acct', 'a');
-  const b = await engine.createStore('cloudflare', 'acct', 'b');
-  const created = await engine.createSecrets(a, ['A1', 'A2', 'A3', 'A4'].map(secret));
-  await engine.createSecrets(b, ['B1', 'B2'].map(secret));
-  await engine.deleteSecrets(a, [created[0]!.id, created[1]!.id]);
+  const a = await engine.createStore('cloudflare', 'acct', 'a', null, ACTOR);
+  const b = await engine.createStore('cloudflare', 'acct', 'b', null, ACTOR);
+  const created = await engine.createSecrets(a, ['A1', 'A2', 'A3', 'A4'].map(secret), ACTOR);
+  await engine.createSecrets(b, ['B1', 'B2'].map(secret), ACTOR);
+  await engine.deleteSecrets(a, [created[0]!.id, created[1]!.id], ACTOR);
   const page = await engine.listSecrets({ storeId: a.id, order: 'created', direction: 'desc', window: { kind: 'offset', offset: 0, limit: 1 } });
   assert.equal(page.total, 2);
   assert.equal(page.hasMore, true);
   assert.deepEqual(await engine.usage('cloudflare', 'acct'), { usage: 4, quota: 10_000 });
-  await engine.deleteStore(a, true);
+  await engine.deleteStore(a, true, ACTOR);
   assert.deepEqual(await engine.usage('cloudflare', 'acct'), { usage: 2, quota: 10_000 });
   const filtered = await engine.listSecrets({ storeId: b.id, search: 'B2', order: 'name', direction: 'asc', window: { kind: 'all' } });
   assert.equal(filtered.total, 1);

@@ -10,7 +10,8 @@ import { migrate, userVersion } from './sqlite/schema.ts';
 import { exportAll, importAll } from './sqlite/transfer.ts';
 import { countSecrets, insertStoreRow, insertTokenRow } from './sqlite/writes.ts';
 import { diskFullError, isDiskFull } from './sqlite-errors.ts';
-import type { AccountScope, NewSecretRow, SecretPatch, Storage, StorageItem } from './storage.ts';
+import type { AuditDraft, AuditEntry, AuditFilter } from '../audit/entry.ts';
+import type { AccountScope, NewSecretRow, SecretPatch, SecretVersion, Storage, StorageItem } from './storage.ts';
 
 /**
  * The embedded backend: one SQLite file through the built-in `node:sqlite` (no native build); `BEGIN IMMEDIATE` so two
@@ -104,7 +105,7 @@ class SqliteStorage implements Storage {
     return store;
   }
 
-  async insertStore(store: StoreRecord, maxStores: number): Promise<void> {
+  async insertStore(store: StoreRecord, maxStores: number, _audit: AuditDraft): Promise<void> {
     this.caches.drop();
     this.c.transaction(() => {
       const { n } = this.c.stmt('SELECT COUNT(*) AS n FROM stores WHERE namespace = ? AND account_id = ?').get(store.namespace, store.accountId) as {
@@ -117,7 +118,7 @@ class SqliteStorage implements Storage {
     });
   }
 
-  async deleteStore(storeId: string, force: boolean): Promise<void> {
+  async deleteStore(storeId: string, force: boolean, _audit: AuditDraft): Promise<void> {
     this.caches.drop();
     this.c.transaction(() => {
       const { n } = (this.c.stmt('SELECT secret_count AS n FROM stores WHERE id = ?').get(storeId) as { n: number } | undefined) ?? { n: 0 };
@@ -164,11 +165,11 @@ class SqliteStorage implements Storage {
     return countSecrets(this.c, { namespace, accountId });
   }
 
-  insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
+  insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number, _audit: AuditDraft[]): Promise<void> {
     return this.inserts.insert(rows, scope, maxSecrets);
   }
 
-  async updateSecret(storeId: string, secretId: string, patch: SecretPatch): Promise<SecretRecord> {
+  async updateSecret(storeId: string, secretId: string, patch: SecretPatch, _audit: AuditDraft, _keepVersions: number): Promise<SecretRecord> {
     const sets = ['modified = ?'];
     const params: SQLInputValue[] = [patch.modified];
     if (patch.comment !== undefined) (sets.push('comment = ?'), params.push(patch.comment));
@@ -185,7 +186,7 @@ class SqliteStorage implements Storage {
     });
   }
 
-  async deleteSecrets(storeId: string, secretIds: string[]): Promise<void> {
+  async deleteSecrets(storeId: string, secretIds: string[], _audit: AuditDraft[]): Promise<void> {
     for (const id of secretIds) this.caches.secrets.delete(`${storeId}\u0000${id}`);
     this.c.transaction(() => {
       const del = this.c.stmt('DELETE FROM secrets WHERE store_id = ? AND id = ?');
@@ -198,7 +199,7 @@ class SqliteStorage implements Storage {
     });
   }
 
-  async insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean> {
+  async insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep', _audit: AuditDraft): Promise<boolean> {
     this.caches.drop();
     return this.c.transaction(() => {
       const taken = this.c.stmt('SELECT id FROM tokens WHERE name = ?').get(token.name) !== undefined;
@@ -225,9 +226,27 @@ class SqliteStorage implements Storage {
     return (this.c.stmt('SELECT * FROM tokens ORDER BY created, id').all() as Row[]).map(toToken);
   }
 
-  async deleteToken(idOrName: string): Promise<boolean> {
+  async deleteToken(idOrName: string, _audit: AuditDraft): Promise<boolean> {
     this.caches.drop();
     return this.c.transaction(() => Number(this.c.stmt('DELETE FROM tokens WHERE id = ? OR name = ?').run(idOrName, idOrName).changes) > 0);
+  }
+
+  async listVersions(_storeId: string, _secretId: string): Promise<SecretVersion[]> {
+    throw new SstoreError('unsupported', 'secret history is not built yet');
+  }
+
+  async getSealedVersion(_storeId: string, _secretId: string, _version: number): Promise<Uint8Array | undefined> {
+    throw new SstoreError('unsupported', 'secret history is not built yet');
+  }
+
+  async appendAudit(_audit: AuditDraft[]): Promise<void> {}
+
+  async listAudit(_filter: AuditFilter): Promise<AuditEntry[]> {
+    throw new SstoreError('unsupported', 'the audit trail is not built yet');
+  }
+
+  async pruneAudit(_before: number, _audit: AuditDraft): Promise<AuditEntry> {
+    throw new SstoreError('unsupported', 'the audit trail is not built yet');
   }
 
   exportAll(): AsyncIterable<StorageItem> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Storage } from '../../../src/engine/storage/storage.ts';
 import type { ContractBackend } from './kit.ts';
-import { nextRequest, scopeOf, sealed, secret, seed, store, token, withDatabase } from './kit.ts';
+import { audit, nextRequest, scopeOf, sealed, secret, seed, store, token, withDatabase } from './kit.ts';
 
 // Two connections to one database, as two server instances (or a server and `sstore server token revoke`): what one
 // has written, the other reads on its next request, whatever it cached before.
@@ -25,7 +25,7 @@ async function setup(writer: Storage) {
   const b = secret(st, { name: 'C' });
   await seed(writer, st, [a, b]);
   const t = token({ name: 'ci' });
-  await writer.insertToken(t.token, t.hash, 'fail');
+  await writer.insertToken(t.token, t.hash, 'fail', audit('token.create'));
   return { st, a, b, t };
 }
 
@@ -36,7 +36,7 @@ export function coherence(backend: ContractBackend): void {
       const { st, a, t } = await setup(other);
       await warm(server, st.id, a.id, t.hash);
       const created = secret(st, { name: 'B' });
-      await other.insertSecrets([{ record: created, sealed: sealed('B') }], scopeOf(st), 100);
+      await other.insertSecrets([{ record: created, sealed: sealed('B') }], scopeOf(st), 100, [audit('secret.create')]);
       await nextRequest(server);
       const page = await server.listSecrets({ storeId: st.id, order: 'name', direction: 'asc', window: { kind: 'offset', offset: 1, limit: 1 } });
       assert.deepEqual(page.items.map((x) => x.name), ['B']);
@@ -51,7 +51,7 @@ export function coherence(backend: ContractBackend): void {
       const [server, other] = [await db.connect(), await db.connect()];
       const { st, a, t } = await setup(other);
       await warm(server, st.id, a.id, t.hash);
-      await other.updateSecret(st.id, a.id, { comment: 'changed elsewhere', scopes: ['dex'], modified: a.modified + 1 });
+      await other.updateSecret(st.id, a.id, { comment: 'changed elsewhere', scopes: ['dex'], modified: a.modified + 1 }, audit('secret.update'), 10);
       await nextRequest(server);
       const read = await server.getSecret(st.id, a.id);
       assert.equal(read?.comment, 'changed elsewhere');
@@ -65,7 +65,7 @@ export function coherence(backend: ContractBackend): void {
       const [server, other] = [await db.connect(), await db.connect()];
       const { st, a, t } = await setup(other);
       await warm(server, st.id, a.id, t.hash);
-      await other.deleteStore(st.id, true);
+      await other.deleteStore(st.id, true, audit('store.delete'));
       await nextRequest(server);
       assert.equal(await server.getStore('cloudflare', 'acct', st.id), undefined);
       assert.equal(await server.getSecret(st.id, a.id), undefined);
@@ -80,7 +80,7 @@ export function coherence(backend: ContractBackend): void {
       const [server, other] = [await db.connect(), await db.connect()];
       const { st, a, t } = await setup(other);
       await warm(server, st.id, a.id, t.hash);
-      await other.deleteSecrets(st.id, [a.id]);
+      await other.deleteSecrets(st.id, [a.id], [audit('secret.delete')]);
       await nextRequest(server);
       assert.equal(await server.getSecret(st.id, a.id), undefined);
       const page = await server.listSecrets({ storeId: st.id, order: 'name', direction: 'asc', window: { kind: 'offset', offset: 1, limit: 1 } });
@@ -93,17 +93,17 @@ export function coherence(backend: ContractBackend): void {
       const [server, other] = [await db.connect(), await db.connect()];
       const { st, a, t } = await setup(other);
       await warm(server, st.id, a.id, t.hash);
-      assert.equal(await other.deleteToken('ci'), true);
+      assert.equal(await other.deleteToken('ci', audit('token.revoke')), true);
       await nextRequest(server);
       assert.equal(await server.findTokenByHash(t.hash), undefined);
 
       const fixed = token({ name: 'fixed', permissions: ['admin'] });
-      await other.insertToken(fixed.token, fixed.hash, 'fail');
+      await other.insertToken(fixed.token, fixed.hash, 'fail', audit('token.create'));
       await nextRequest(server);
       assert.deepEqual((await server.findTokenByHash(fixed.hash))?.token.permissions, ['admin']);
       await server.findTokenByHash(fixed.hash);
       const swapped = token({ name: 'fixed', permissions: ['read'] });
-      await other.insertToken(swapped.token, swapped.hash, 'replace');
+      await other.insertToken(swapped.token, swapped.hash, 'replace', audit('token.create'));
       await nextRequest(server);
       assert.equal(await server.findTokenByHash(fixed.hash), undefined);
       assert.deepEqual((await server.findTokenByHash(swapped.hash))?.token.permissions, ['read']);
@@ -115,15 +115,15 @@ export function coherence(backend: ContractBackend): void {
       const server = await db.connect();
       const { st, a, t } = await setup(server);
       await warm(server, st.id, a.id, t.hash);
-      await server.updateSecret(st.id, a.id, { comment: 'mine', modified: a.modified + 1 });
+      await server.updateSecret(st.id, a.id, { comment: 'mine', modified: a.modified + 1 }, audit('secret.update'), 10);
       assert.equal((await server.getSecret(st.id, a.id))?.comment, 'mine');
       const b = secret(st, { name: 'B' });
-      await server.insertSecrets([{ record: b, sealed: sealed('B') }], scopeOf(st), 100);
+      await server.insertSecrets([{ record: b, sealed: sealed('B') }], scopeOf(st), 100, [audit('secret.create')]);
       const page = await server.listSecrets({ storeId: st.id, order: 'name', direction: 'asc', window: { kind: 'offset', offset: 1, limit: 1 } });
       assert.deepEqual(page.items.map((x) => x.name), ['B']);
-      await server.deleteToken('ci');
+      await server.deleteToken('ci', audit('token.revoke'));
       assert.equal(await server.findTokenByHash(t.hash), undefined);
-      await server.deleteStore(st.id, true);
+      await server.deleteStore(st.id, true, audit('store.delete'));
       assert.equal(await server.getStore('cloudflare', 'acct', st.id), undefined);
     }));
 
@@ -137,15 +137,15 @@ export function coherence(backend: ContractBackend): void {
         assert.equal((await oneShot.findTokenByHash(t.hash))?.token.name, 'ci');
         await oneShot.listSecrets({ storeId: st.id, order: 'name', direction: 'asc', window: { kind: 'offset', offset: 1, limit: 1 } });
       }
-      await other.updateSecret(st.id, a.id, { comment: 'changed', modified: a.modified + 1 });
-      await other.deleteToken('ci');
+      await other.updateSecret(st.id, a.id, { comment: 'changed', modified: a.modified + 1 }, audit('secret.update'), 10);
+      await other.deleteToken('ci', audit('token.revoke'));
       const b = secret(st, { name: 'B' });
-      await other.insertSecrets([{ record: b, sealed: sealed('B') }], scopeOf(st), 100);
+      await other.insertSecrets([{ record: b, sealed: sealed('B') }], scopeOf(st), 100, [audit('secret.create')]);
       assert.equal((await oneShot.getSecret(st.id, a.id))?.comment, 'changed');
       assert.equal(await oneShot.findTokenByHash(t.hash), undefined);
       const page = await oneShot.listSecrets({ storeId: st.id, order: 'name', direction: 'asc', window: { kind: 'offset', offset: 1, limit: 1 } });
       assert.deepEqual(page.items.map((x) => x.name), ['B']);
-      await other.deleteStore(st.id, true);
+      await other.deleteStore(st.id, true, audit('store.delete'));
       assert.equal(await oneShot.getStore('cloudflare', 'acct', st.id), undefined);
     }));
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { SstoreError } from '../../../src/errors.ts';
+import { type AuditAction, type AuditDraft, draft } from '../../../src/engine/audit/entry.ts';
 import type { Storage } from '../../../src/engine/storage/storage.ts';
 import type { Namespace, SecretRecord, SecretStatus, StoreRecord, TokenRecord } from '../../../src/engine/types.ts';
 
@@ -116,12 +117,13 @@ export function scopeOf(s: StoreRecord): { namespace: Namespace; accountId: stri
 
 /** Inserts a store and its secrets (one batch), with limits out of the way. */
 export async function seed(storage: Storage, s: StoreRecord, secrets: SecretRecord[] = []): Promise<void> {
-  await storage.insertStore(s, 1_000);
+  await storage.insertStore(s, 1_000, audit('store.create'));
   if (secrets.length > 0) {
     await storage.insertSecrets(
       secrets.map((record) => ({ record, sealed: sealed(record.name) })),
       scopeOf(s),
       1_000_000,
+      secrets.map((record) => audit('secret.create', { storeId: s.id, secretId: record.id, name: record.name })),
     );
   }
 }
@@ -144,4 +146,12 @@ export async function secretNames(storage: Storage, storeId: string): Promise<st
 /** A record as plain data, so that frozen cached objects and fresh ones compare equal. */
 export function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The actor of the contract's writes. */
+export const ACTOR = Object.freeze({ name: 'contract', osUser: null });
+
+/** An audit draft of this action, for writes whose trail a test does not look at. */
+export function audit(action: AuditAction, about: Parameters<typeof draft>[3] = {}): AuditDraft {
+  return draft(ACTOR, action, 1_700_000_000_000_000 + counter++, about);
 }

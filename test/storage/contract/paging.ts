@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { Storage } from '../../../src/engine/storage/storage.ts';
 import type { SecretOrder, SecretQuery, SecretRecord, SecretStatus, StoreOrder, StoreRecord, Window } from '../../../src/engine/types.ts';
 import type { ContractBackend } from './kit.ts';
-import { id, nextRequest, plain, rejectsWith, scopeOf, sealed, seed, store, withDatabase } from './kit.ts';
+import { audit, id, nextRequest, plain, rejectsWith, scopeOf, sealed, seed, store, withDatabase } from './kit.ts';
 import { secretList, storeList, windowOf } from './reference.ts';
 
 // Every list, every order and direction, offset and cursor windows, against the reference in reference.ts. The data
@@ -64,10 +64,10 @@ async function secretData(s: Storage) {
   await seed(s, neighbour);
   const inserted = secretsOf(st, pick, 40);
   for (let i = 0; i < inserted.length; i += 15) {
-    await s.insertSecrets(inserted.slice(i, i + 15).map((record) => ({ record, sealed: sealed(record.name) })), scopeOf(st), 1_000);
+    await s.insertSecrets(inserted.slice(i, i + 15).map((record) => ({ record, sealed: sealed(record.name) })), scopeOf(st), 1_000, [audit('secret.create')]);
   }
   const others = secretsOf(neighbour, pick, 5);
-  await s.insertSecrets(others.map((record) => ({ record, sealed: sealed(record.name) })), scopeOf(neighbour), 1_000);
+  await s.insertSecrets(others.map((record) => ({ record, sealed: sealed(record.name) })), scopeOf(neighbour), 1_000, [audit('secret.create')]);
   return { st, inserted: [...inserted, ...others] };
 }
 
@@ -202,13 +202,13 @@ export function paging(backend: ContractBackend): void {
         await nextRequest(s);
         await walk((window) => s.listSecrets({ ...query, window }), secretList(inserted, all), 6);
         const early = { ...secretsOf(st, random(name.length), 1)[0]!, name, created: 0 };
-        await writer.insertSecrets([{ record: early, sealed: sealed(name) }], scopeOf(st), 1_000);
+        await writer.insertSecrets([{ record: early, sealed: sealed(name) }], scopeOf(st), 1_000, [audit('secret.create')]);
         inserted.push(early);
         await nextRequest(s);
         await walk((window) => s.listSecrets({ ...query, window }), secretList(inserted, all), 6);
       }
       const gone = secretList(inserted, all)[3]!;
-      await other.deleteSecrets(st.id, [gone.id]);
+      await other.deleteSecrets(st.id, [gone.id], [audit('secret.delete')]);
       inserted.splice(inserted.indexOf(gone), 1);
       await nextRequest(s);
       await walk((window) => s.listSecrets({ ...query, window }), secretList(inserted, all), 6);
@@ -230,7 +230,7 @@ export function paging(backend: ContractBackend): void {
           created: 1_000 + pick(3),
           modified: 2_000 + pick(3),
         });
-        await s.insertStore(record, 100);
+        await s.insertStore(record, 100, audit('store.create'));
         inserted.push(record);
       }
       await nextRequest(s);

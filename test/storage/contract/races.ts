@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { SstoreError } from '../../../src/errors.ts';
 import type { Storage } from '../../../src/engine/storage/storage.ts';
 import type { ContractBackend, Database } from './kit.ts';
-import { scopeOf, sealed, secret, secretNames, seed, store, withDatabase } from './kit.ts';
+import { audit, scopeOf, sealed, secret, secretNames, seed, store, withDatabase } from './kit.ts';
 
 // Limits hold exactly when several connections (processes, server instances) write at once: exactly the limit
 // succeeds, every other write fails with `quota`, and nothing fails any other way.
@@ -42,7 +42,7 @@ export function races(backend: ContractBackend): void {
         all.flatMap((s, r) =>
           Array.from({ length: 12 }, (_, i) => {
             const st = i % 2 === 0 ? a : b;
-            return s.insertSecrets([{ record: secret(st, { name: `r${r}-${i}` }), sealed: sealed('v') }], scopeOf(st), quota);
+            return s.insertSecrets([{ record: secret(st, { name: `r${r}-${i}` }), sealed: sealed('v') }], scopeOf(st), quota, [audit('secret.create')]);
           }),
         ),
       );
@@ -64,6 +64,7 @@ export function races(backend: ContractBackend): void {
               [0, 1, 2].map((k) => ({ record: secret(st, { name: `r${r}-${i}-${k}` }), sealed: sealed('v') })),
               scopeOf(st),
               20,
+              [audit('secret.create')],
             ),
           ),
         ),
@@ -78,7 +79,7 @@ export function races(backend: ContractBackend): void {
       const all = await racers(db);
       const limit = 7;
       const results = await Promise.allSettled(
-        all.flatMap((s, r) => Array.from({ length: 4 }, (_, i) => s.insertStore(store({ name: `s${r}-${i}` }), limit))),
+        all.flatMap((s, r) => Array.from({ length: 4 }, (_, i) => s.insertStore(store({ name: `s${r}-${i}` }), limit, audit('store.create')))),
       );
       assert.deepEqual(tally(results), { ok: limit, 'quota/maximum_stores_exceeded': RACERS * 4 - limit });
       const page = await setup.listStores({ namespace: 'cloudflare', accountId: 'acct', order: 'name', direction: 'asc', window: { kind: 'all' } });
@@ -92,10 +93,10 @@ export function races(backend: ContractBackend): void {
       await seed(setup, st);
       const all = await racers(db);
       const results = await Promise.allSettled(
-        all.map((s) => s.insertSecrets([{ record: secret(st, { name: 'SAME' }), sealed: sealed('v') }], scopeOf(st), 100)),
+        all.map((s) => s.insertSecrets([{ record: secret(st, { name: 'SAME' }), sealed: sealed('v') }], scopeOf(st), 100, [audit('secret.create')])),
       );
       assert.deepEqual(tally(results), { ok: 1, 'conflict/secret_name_already_exists': RACERS - 1 });
-      const stores = await Promise.allSettled(all.map((s) => s.insertStore(store({ name: 'same' }), 100)));
+      const stores = await Promise.allSettled(all.map((s) => s.insertStore(store({ name: 'same' }), 100, audit('store.create'))));
       assert.deepEqual(tally(stores), { ok: 1, 'conflict/store_name_already_exists': RACERS - 1 });
       assert.deepEqual(await secretNames(setup, st.id), ['SAME']);
     }));

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Storage, StorageItem } from '../../../src/engine/storage/storage.ts';
 import type { Namespace } from '../../../src/engine/types.ts';
 import type { ContractBackend } from './kit.ts';
-import { plain, rejectsWith, scopeOf, sealed, secret, store, token, withDatabase } from './kit.ts';
+import { audit, plain, rejectsWith, scopeOf, sealed, secret, store, token, withDatabase } from './kit.ts';
 
 // exportAll and importAll, what `sstore server copy` is made of: a copy lists exactly as its source, values sealed as
 // they were, and an import that fails leaves the target as it was.
@@ -28,17 +28,17 @@ async function fill(s: Storage): Promise<void> {
   await s.setMeta('key_check', new Uint8Array([1, 2, 3]));
   await s.setMeta('other', new Uint8Array([0]));
   const stores = [store({ name: 'b', created: 5 }), store({ name: 'a', created: 5, managedBy: 'svc' }), store({ name: 'default', namespace: 'sgp' })];
-  for (const st of stores) await s.insertStore(st, 100);
+  for (const st of stores) await s.insertStore(st, 100, audit('store.create'));
   for (const st of stores.slice(0, 2)) {
     const rows = ['Z', 'y', 'X', 'w'].map((name, i) => ({
       record: secret(st, { name, created: 7, modified: 9 - (i % 2), comment: i % 2 ? null : 'c', status: i === 3 ? 'pending' : 'active' }),
       sealed: sealed(name),
     }));
-    await s.insertSecrets(rows.slice(0, 2), scopeOf(st), 100);
-    await s.insertSecrets(rows.slice(2), scopeOf(st), 100);
+    await s.insertSecrets(rows.slice(0, 2), scopeOf(st), 100, [audit('secret.create')]);
+    await s.insertSecrets(rows.slice(2), scopeOf(st), 100, [audit('secret.create')]);
   }
   for (const t of [token({ name: 'late', created: 9 }), token({ name: 'early', created: 1, permissions: ['admin'] }), token({ name: 'svc', created: 9, service: 'svc' })]) {
-    await s.insertToken(t.token, t.hash, 'fail');
+    await s.insertToken(t.token, t.hash, 'fail', audit('token.create'));
   }
 }
 
@@ -90,8 +90,8 @@ export function transfer(backend: ContractBackend): void {
       const st = store({ name: 'main' });
       const a = secret(st, { name: 'A' });
       const bytes = sealed('A');
-      await s.insertStore(st, 10);
-      await s.insertSecrets([{ record: a, sealed: bytes }], scopeOf(st), 10);
+      await s.insertStore(st, 10, audit('store.create'));
+      await s.insertSecrets([{ record: a, sealed: bytes }], scopeOf(st), 10, [audit('secret.create')]);
       await s.setMeta('key_check', new Uint8Array([1]));
       const iterator = s.exportAll()[Symbol.asyncIterator]();
       const items: StorageItem[] = [];
@@ -99,9 +99,9 @@ export function transfer(backend: ContractBackend): void {
         const first = await iterator.next();
         if (!first.done) items.push(first.value);
         const late = store({ name: 'late' });
-        await other.insertStore(late, 10);
-        await other.insertSecrets([{ record: secret(late, { name: 'L' }), sealed: sealed('L') }], scopeOf(late), 10);
-        await other.deleteSecrets(st.id, [a.id]);
+        await other.insertStore(late, 10, audit('store.create'));
+        await other.insertSecrets([{ record: secret(late, { name: 'L' }), sealed: sealed('L') }], scopeOf(late), 10, [audit('secret.create')]);
+        await other.deleteSecrets(st.id, [a.id], [audit('secret.delete')]);
         await other.setMeta('key_check', new Uint8Array([2]));
         for (let next = await iterator.next(); !next.done; next = await iterator.next()) items.push(next.value);
       } finally {
@@ -130,11 +130,11 @@ export function transfer(backend: ContractBackend): void {
       const onlyToken = token({ name: 'lone' });
       await withDatabase(backend, async (otherDb) => {
         const tokenOnly = await otherDb.connect();
-        await tokenOnly.insertToken(onlyToken.token, onlyToken.hash, 'fail');
+        await tokenOnly.insertToken(onlyToken.token, onlyToken.hash, 'fail', audit('token.create'));
         await rejectsWith(tokenOnly.importAll(toAsync(items), { replace: false }), 'conflict', 'target_not_empty');
         const old = store({ name: 'old' });
-        await tokenOnly.insertStore(old, 10);
-        await tokenOnly.insertSecrets([{ record: secret(old, { name: 'OLD' }), sealed: sealed('old') }], scopeOf(old), 10);
+        await tokenOnly.insertStore(old, 10, audit('store.create'));
+        await tokenOnly.insertSecrets([{ record: secret(old, { name: 'OLD' }), sealed: sealed('old') }], scopeOf(old), 10, [audit('secret.create')]);
         await tokenOnly.importAll(toAsync(items), { replace: true });
         assert.deepEqual(comparable(await collect(tokenOnly.exportAll())), before);
         assert.equal(await tokenOnly.findTokenByHash(onlyToken.hash), undefined);
@@ -170,7 +170,7 @@ export function transfer(backend: ContractBackend): void {
       assert.equal(await target.isEmpty(), true);
       // A failed replace keeps what was there.
       const kept = store({ name: 'kept' });
-      await target.insertStore(kept, 10);
+      await target.insertStore(kept, 10, audit('store.create'));
       await assert.rejects(target.importAll(toAsync(broken[0]!), { replace: true }));
       assert.equal((await target.getStore('cloudflare', 'acct', kept.id))?.name, 'kept');
     }));

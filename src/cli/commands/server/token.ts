@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { microsToIso } from '../../../engine/clock.ts';
+import { localActor } from '../../../engine/actor.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { PERMISSIONS, type Permission } from '../../../engine/types.ts';
 import { SstoreError } from '../../../errors.ts';
@@ -66,7 +67,7 @@ export function registerServerToken(server: Command): void {
       const ctx = contextFor(command);
       const permissions = parsePermissions(options.permissions);
       const { token: secret, record } = await withEngine(ctx, options, (engine) =>
-        engine.createToken({ name: options.name, permissions, account: options.account ?? null, service: options.service ?? null }),
+        engine.createToken({ name: options.name, permissions, account: options.account ?? null, service: options.service ?? null }, localActor()),
       );
       if (ctx.globals.json) {
         printJson(ctx.io, { token: secret, id: record.id, name: record.name, permissions: record.permissions, account: record.account, service: record.service });
@@ -105,7 +106,7 @@ export function registerServerToken(server: Command): void {
     .option(DATABASE_FLAGS, DATABASE_HELP)
     .action(async (nameOrId: string, options: { data?: string; database?: string }, command: Command) => {
       const ctx = contextFor(command);
-      const removed = await withEngine(ctx, options, (engine) => engine.revokeToken(nameOrId), { create: false });
+      const removed = await withEngine(ctx, options, (engine) => engine.revokeToken(nameOrId, localActor()), { create: false });
       if (!removed) throw new SstoreError('not_found', `no token named "${nameOrId}"`);
       if (!ctx.globals.quiet) ctx.io.err(`revoked token "${nameOrId}"`);
     });

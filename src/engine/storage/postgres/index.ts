@@ -1,6 +1,8 @@
+import { SstoreError } from '../../../errors.ts';
 import type { Namespace, Page, SecretQuery, SecretRecord, StoreQuery, StoreRecord, TokenRecord } from '../../types.ts';
 import type { Awaitable } from '../../awaitable.ts';
-import type { AccountScope, NewSecretRow, SecretPatch, Storage, StorageItem } from '../storage.ts';
+import type { AuditDraft, AuditEntry, AuditFilter } from '../../audit/entry.ts';
+import type { AccountScope, NewSecretRow, SecretPatch, SecretVersion, Storage, StorageItem } from '../storage.ts';
 import { BUMP_VERSION, Coherence } from './coherence.ts';
 import { GroupCommit } from './group-commit.ts';
 import { migrate, schemaVersion } from './migrations.ts';
@@ -125,11 +127,11 @@ class PostgresStorage implements Storage {
       });
   }
 
-  insertStore(store: StoreRecord, maxStores: number): Promise<void> {
+  insertStore(store: StoreRecord, maxStores: number, _audit: AuditDraft): Promise<void> {
     return this.db.transaction((q) => writes.insertStore(q, store, maxStores));
   }
 
-  deleteStore(storeId: string, force: boolean): Promise<void> {
+  deleteStore(storeId: string, force: boolean, _audit: AuditDraft): Promise<void> {
     return this.changing((q) => writes.deleteStore(q, storeId, force));
   }
 
@@ -190,19 +192,19 @@ class PostgresStorage implements Storage {
     return writes.countSecrets(this.db, { namespace, accountId });
   }
 
-  insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
+  insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number, _audit: AuditDraft[]): Promise<void> {
     return this.creates.insert(rows, scope, maxSecrets);
   }
 
-  updateSecret(storeId: string, secretId: string, patch: SecretPatch): Promise<SecretRecord> {
+  updateSecret(storeId: string, secretId: string, patch: SecretPatch, _audit: AuditDraft, _keepVersions: number): Promise<SecretRecord> {
     return this.changing((q) => writes.updateSecret(q, storeId, secretId, patch));
   }
 
-  deleteSecrets(storeId: string, secretIds: string[]): Promise<void> {
+  deleteSecrets(storeId: string, secretIds: string[], _audit: AuditDraft[]): Promise<void> {
     return this.changing((q) => writes.deleteSecrets(q, storeId, secretIds));
   }
 
-  async insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep'): Promise<boolean> {
+  async insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep', _audit: AuditDraft): Promise<boolean> {
     return this.db.transaction(async (q) => {
       const [inserted, replaced] = await writes.insertToken(q, token, hash, ifNameTaken);
       if (replaced) await q.run(BUMP_VERSION);
@@ -228,8 +230,26 @@ class PostgresStorage implements Storage {
     return (await this.db.rows(`SELECT ${TOKEN_COLUMNS} FROM sstore_tokens ORDER BY created, id`)).map(toToken);
   }
 
-  deleteToken(idOrName: string): Promise<boolean> {
+  deleteToken(idOrName: string, _audit: AuditDraft): Promise<boolean> {
     return this.changing(async (q) => (await q.run('DELETE FROM sstore_tokens WHERE id = $1 OR name = $1', [idOrName])) > 0);
+  }
+
+  async listVersions(_storeId: string, _secretId: string): Promise<SecretVersion[]> {
+    throw new SstoreError('unsupported', 'secret history is not built yet');
+  }
+
+  async getSealedVersion(_storeId: string, _secretId: string, _version: number): Promise<Uint8Array | undefined> {
+    throw new SstoreError('unsupported', 'secret history is not built yet');
+  }
+
+  async appendAudit(_audit: AuditDraft[]): Promise<void> {}
+
+  async listAudit(_filter: AuditFilter): Promise<AuditEntry[]> {
+    throw new SstoreError('unsupported', 'the audit trail is not built yet');
+  }
+
+  async pruneAudit(_before: number, _audit: AuditDraft): Promise<AuditEntry> {
+    throw new SstoreError('unsupported', 'the audit trail is not built yet');
   }
 
   exportAll(): AsyncIterable<StorageItem> {

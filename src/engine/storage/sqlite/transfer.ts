@@ -73,8 +73,10 @@ export async function importAll(
         const scope = scopes.get(item.record.storeId);
         if (!scope) throw new SstoreError('validation', `secret ${item.record.id} belongs to no copied store`);
         insertSecretRows(c, [{ record: item.record, sealed: item.sealed }], scope, 0, Number.MAX_SAFE_INTEGER);
-      } else {
+      } else if (item.kind === 'token') {
         insertTokenRow(c, item.token, item.hash);
+      } else {
+        throw new SstoreError('unsupported', 'copying the audit trail and secret history is not built yet');
       }
     }
     return all.length;

@@ -4,7 +4,7 @@ import { andThen, type Awaitable } from '../../../engine/awaitable.ts';
 import type { StoreRecord } from '../../../engine/types.ts';
 import { authorize, type Principal } from '../../auth.ts';
 import { NOT_UNICODE_MESSAGE, readJsonBody } from '../../body.ts';
-import type { AppContext, AppEnv, ServerDeps } from '../../dialect.ts';
+import { actorOf, type AppContext, type AppEnv, type ServerDeps } from '../../dialect.ts';
 import { cloudflarePrincipal } from './credentials.ts';
 import { success, type ResultInfo } from './envelope.ts';
 import { mountAuditRoute, mountHistoryRoutes } from './extensions.ts';
@@ -118,24 +118,24 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
       const body = await jsonBody(c, maxBody);
       if (system) {
         const input = parse(CreateSystemStore, body);
-        return c.json(success(storeJson(await engine.createStore(NAMESPACE, account, input.name, managedBy))));
+        return c.json(success(storeJson(await engine.createStore(NAMESPACE, account, input.name, managedBy, principal.actor))));
       }
       if (Array.isArray(body)) {
         // The legacy array form answers in kind. One store per request keeps "all or nothing" honest.
         const inputs = parse(CreateStores, body);
         if (inputs.length > 1) throw new SstoreError('validation', 'create one store per request', { reason: 'invalid_request' });
-        const store = await engine.createStore(NAMESPACE, account, inputs[0]!.name, managedBy);
+        const store = await engine.createStore(NAMESPACE, account, inputs[0]!.name, managedBy, principal.actor);
         return c.json(success([storeJson(store)], resultInfo(1, 1, 1, 1)));
       }
       const input = parse(CreateStore, body);
-      return c.json(success(storeJson(await engine.createStore(NAMESPACE, account, input.name, managedBy))));
+      return c.json(success(storeJson(await engine.createStore(NAMESPACE, account, input.name, managedBy, principal.actor))));
     });
 
     app.get(`${base}/stores/:store`, (c) => andThen(storeOf(c, door, 'read'), (store) => c.json(success(storeJson(store)))));
 
     app.delete(`${base}/stores/:store`, async (c) => {
       const store = await storeOf(c, door, 'write');
-      await engine.deleteStore(store, force(c));
+      await engine.deleteStore(store, force(c), actorOf(c));
       return c.json(success(null));
     });
 
@@ -161,6 +161,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
       const created = await engine.createSecrets(
         store,
         inputs.map((input) => ({ name: input.name, value: input.value, scopes: input.scopes, comment: input.comment ?? null })),
+        actorOf(c),
       );
       return c.json(success(created.map(secretJson), resultInfo(1, created.length, created.length, created.length)));
     });
@@ -168,7 +169,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
     app.delete(`${base}/stores/:store/secrets`, async (c) => {
       const store = await storeOf(c, door, 'write');
       const ids = parse(DeleteSecrets, await jsonBody(c, maxBody));
-      await engine.deleteSecrets(store, ids);
+      await engine.deleteSecrets(store, ids, actorOf(c));
       return c.json(success(null), 202);
     });
 
@@ -181,7 +182,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
       const revealed = [];
       for (const id of ids) {
         const secret = await engine.getSecret(store, id);
-        revealed.push({ id: secret.id, name: secret.name, value: (await engine.revealSecret(store, secret.id)).toString('utf8') });
+        revealed.push({ id: secret.id, name: secret.name, value: (await engine.revealSecret(store, secret.id, actorOf(c))).toString('utf8') });
       }
       c.header('cache-control', 'no-store');
       return c.json(success(revealed, resultInfo(1, Math.max(1, revealed.length), revealed.length, revealed.length)));
@@ -201,13 +202,13 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
         ...(input.value !== undefined && { value: input.value }),
         ...(input.scopes !== undefined && { scopes: input.scopes }),
         ...(input.comment !== undefined && { comment: input.comment }),
-      });
+      }, actorOf(c));
       return c.json(success(secretJson(secret)));
     });
 
     app.delete(`${base}/stores/:store/secrets/:secret`, async (c) => {
       const store = await storeOf(c, door, 'write');
-      await engine.deleteSecrets(store, [c.req.param('secret')!]);
+      await engine.deleteSecrets(store, [c.req.param('secret')!], actorOf(c));
       return c.json(success(null), 202);
     });
 
@@ -218,7 +219,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
         name: input.name,
         scopes: input.scopes,
         comment: input.comment ?? null,
-      });
+      }, actorOf(c));
       return c.json(success(secretJson(copy)));
     });
 
@@ -227,7 +228,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
       app.get(`${base}/stores/:store/secrets/:secret/value`, async (c) => {
         const store = await storeOf(c, door, 'reveal');
         const secret = await engine.getSecret(store, c.req.param('secret')!);
-        const value = await engine.revealSecret(store, secret.id);
+        const value = await engine.revealSecret(store, secret.id, actorOf(c));
         c.header('cache-control', 'no-store');
         return c.json(success({ id: secret.id, name: secret.name, value: value.toString('utf8') }));
       });

@@ -4,7 +4,7 @@ import type { SecretRecord, StoreRecord } from '../../../engine/types.ts';
 import { isSstoreError, SstoreError } from '../../../errors.ts';
 import { authorize } from '../../auth.ts';
 import { readJsonBody } from '../../body.ts';
-import { type AppContext, type AppEnv, principalOf, type ServerDeps } from '../../dialect.ts';
+import { type AppContext, type AppEnv, actorOf, principalOf, type ServerDeps } from '../../dialect.ts';
 import { isJsonContentType, type MediaType, negotiate } from './negotiate.ts';
 import { invalidField, PROBLEM_CONTENT_TYPE, problem, ValidationProblem } from './problem.ts';
 import { isValidAt, KEY_PATTERN, MAX_KEY_LENGTH, parseSetRequest, TENANT_PATTERN } from './schemas.ts';
@@ -99,11 +99,11 @@ export function mountNeostoreRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
   app.all(COLLECTION, (c) => methodNotAllowed(c, 'GET'));
 
   app.get(ITEM, async (c) => {
-    const { tenant } = await guard(c, 'read');
+    const { principal, tenant } = await guard(c, 'read');
     const key = c.req.param('key')!;
     checkKey(key);
     const { store, secret } = await visibleSecret(tenant, key);
-    const value = (await engine.revealSecret(store, secret.id)).toString('utf8');
+    const value = (await engine.revealSecret(store, secret.id, principal.actor)).toString('utf8');
     const type = negotiate(c.req.header('accept'), ['text/plain', 'application/json', 'text/json']);
     c.header('content-type', CONTENT_TYPE[type]);
     c.header('cache-control', 'no-store');
@@ -115,11 +115,11 @@ export function mountNeostoreRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
     const key = c.req.param('key')!;
     checkKey(key);
     const input = parseSetRequest(await readJson(c, engine.limits.maxBodyBytes));
-    const store = await engine.implicitStore(NAMESPACE, tenant);
+    const store = await engine.implicitStore(NAMESPACE, tenant, principal.actor);
     await engine.putSecretByName(
       store,
       { name: key, value: input.value, scopes: [], comment: null, notBefore: input.notBefore, expiresOn: input.expiresOn },
-      principal.name,
+      principal.actor,
     );
     return c.body(null, 204);
   });
@@ -132,7 +132,7 @@ export function mountNeostoreRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
     const store = await engine.findImplicitStore(NAMESPACE, tenant);
     const secret = store && (await engine.findSecretByName(store, key));
     if (!store || !secret) throw secretNotFound();
-    await engine.deleteSecrets(store, [secret.id]).catch((error: unknown) => {
+    await engine.deleteSecrets(store, [secret.id], actorOf(c)).catch((error: unknown) => {
       if (isSstoreError(error) && error.kind === 'not_found') throw secretNotFound();
       throw error;
     });

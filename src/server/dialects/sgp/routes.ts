@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { isSstoreError, SstoreError } from '../../../errors.ts';
 import type { SecretRecord, StoreRecord } from '../../../engine/types.ts';
 import { authorize, type Principal } from '../../auth.ts';
-import { type AppContext, type AppEnv, principalOf, type ServerDeps } from '../../dialect.ts';
+import { type AppContext, type AppEnv, actorOf, principalOf, type ServerDeps } from '../../dialect.ts';
 import { FastApiValidationError, invalidQuery } from './errors.ts';
 import { listParams } from './query.ts';
 import { CreateSecret, parseBody, readJson, UpdateSecret } from './schemas.ts';
@@ -80,9 +80,9 @@ export function mountSgpRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
   app.post(COLLECTION, async (c) => {
     const { principal, account } = await guard(c, 'write');
     const input = parseBody(CreateSecret, await readJson(c, engine.limits.maxBodyBytes));
-    const store = await engine.implicitStore(NAMESPACE, account);
+    const store = await engine.implicitStore(NAMESPACE, account, principal.actor);
     const [secret] = await engine
-      .createSecrets(store, [{ name: input.key, value: input.value, scopes: [], comment: input.description ?? null }], principal.name)
+      .createSecrets(store, [{ name: input.key, value: input.value, scopes: [], comment: input.description ?? null }], principal.actor)
       .catch((error: unknown) => {
         if (isSstoreError(error) && error.kind === 'conflict') {
           throw new SstoreError('conflict', `Secret with key '${input.key}' already exists`, { reason: 'secret_key_already_exists' });
@@ -137,7 +137,7 @@ export function mountSgpRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
               store,
               id,
               { ...(input.value !== undefined && { value: input.value }), ...(input.description !== undefined && { comment: input.description }) },
-              principal.name,
+              principal.actor,
             )
             .catch(orNotFound(id));
     return c.json(cloudSecretJson(secret, account));
@@ -145,7 +145,7 @@ export function mountSgpRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
 
   app.delete(ITEM, async (c) => {
     const { id, store } = await itemOf(c, 'write');
-    await engine.deleteSecrets(store, [id]).catch(orNotFound(id));
+    await engine.deleteSecrets(store, [id], actorOf(c)).catch(orNotFound(id));
     return c.body(null, 204);
   });
   app.all(ITEM, (c) => methodNotAllowed(c, 'GET, PATCH, DELETE'));
