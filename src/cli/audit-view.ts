@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AUDIT_ACTIONS } from '../engine/audit/entry.ts';
+import { isoToMicros, microsToIso } from '../engine/clock.ts';
 import type { AuditQuery, AuditRecord } from '../providers/provider.ts';
 import type { Context } from './context.ts';
 import { printJson, printTable, when } from './output.ts';
@@ -30,10 +31,15 @@ export const FOLLOW_INTERVAL_MS = 1000;
 const AGO = /^(\d+)([smhdw])$/;
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** `10m` (that long ago: s, m, h, d, w) or an ISO 8601 time, as an ISO instant. */
+/**
+ * `10m` (that long ago: s, m, h, d, w) or an ISO 8601 time, as an ISO instant. A full time with a zone keeps its
+ * microseconds, so an entry's own `time` pasted back selects from exactly that entry.
+ */
 export function pastInstant(raw: string, now = Date.now()): string {
   const ago = AGO.exec(raw.trim());
   if (ago) return new Date(now - Number(ago[1]) * UNIT_MS[ago[2]!]!).toISOString();
+  const exact = isoToMicros(raw.trim());
+  if (exact !== undefined) return microsToIso(exact);
   try {
     return parseInstant(raw, now);
   } catch {
