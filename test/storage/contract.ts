@@ -1,4 +1,6 @@
+import { auditTrail } from './contract/audit.ts';
 import { coherence } from './contract/coherence.ts';
+import { history } from './contract/history.ts';
 import type { ContractBackend } from './contract/kit.ts';
 import { mutations } from './contract/mutations.ts';
 import { paging } from './contract/paging.ts';
@@ -19,6 +21,9 @@ export type { ContractBackend, ContractDatabase } from './contract/kit.ts';
  * - tokens: by hash, list order, delete by id or name, a taken name (fail, replace, keep)
  * - coherence: what one connection wrote, the other reads on its next request, whatever it had cached
  * - transfer: exportAll → importAll copies exactly; a failed import changes nothing
+ * - auditTrail: one entry per mutation and reveal with exactly its fields, none for a refusal; verify finds tampering;
+ *   prune; filters; concurrent writers make one chain
+ * - history: versions numbered, kept, trimmed, rolled back, deleted with their secret, copied
  */
 export function exerciseStorage(backend: ContractBackend): void {
   mutations(backend);
@@ -27,4 +32,6 @@ export function exerciseStorage(backend: ContractBackend): void {
   tokens(backend);
   coherence(backend);
   transfer(backend);
+  auditTrail(backend);
+  history(backend);
 }

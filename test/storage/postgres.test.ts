@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SstoreError } from '../../src/errors.ts';
 import { openPostgresStorage } from '../../src/engine/storage/postgres/index.ts';
@@ -13,9 +14,19 @@ import { audit, scopeOf, sealed, secret, secretNames, seed, store } from './cont
 // is a new pool of its own, as another server instance would hold, so races and coherence go through the server.
 exerciseStorage({
   name: 'postgres',
+  tablePrefix: 'sstore_',
   async fresh() {
     const url = await freshDatabase();
     return {
+      async sql(statement: string) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query(statement);
+        } finally {
+          await client.end();
+        }
+      },
       async connect() {
         const storage = await openPostgresStorage(url, redactUrl(url));
         await storage.migrate();

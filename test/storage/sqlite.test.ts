@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { openSqliteStorage } from '../../src/engine/storage/sqlite.ts';
 import { tempDir } from '../helpers/env.ts';
 import { exerciseStorage } from './contract.ts';
@@ -8,6 +9,7 @@ import { openWorkerStorage } from './worker-storage.ts';
 // racer one in a worker thread, as another process would be.
 exerciseStorage({
   name: 'sqlite',
+  tablePrefix: '',
   async fresh() {
     const path = join(tempDir('sstore-contract-'), 'sstore.db');
     const connect = async () => {
@@ -15,6 +17,14 @@ exerciseStorage({
       await storage.migrate();
       return storage;
     };
-    return { connect, connectRacer: async () => openWorkerStorage(path) };
+    const sql = async (statement: string) => {
+      const db = new DatabaseSync(path);
+      try {
+        db.exec(statement);
+      } finally {
+        db.close();
+      }
+    };
+    return { connect, connectRacer: async () => openWorkerStorage(path), sql };
   },
 });

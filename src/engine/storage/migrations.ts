@@ -65,4 +65,36 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE stores SET secret_count = secret_count - 1 WHERE id = OLD.store_id;
   END;
   `,
+  // 3: the audit trail (ids from 1, each entry chained to the one before) and secret history: the current value's
+  // version number, when and by whom it was set (null: at creation, by created_by), and the earlier values kept.
+  `
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    time INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    os_user TEXT,
+    action TEXT NOT NULL,
+    namespace TEXT,
+    store_id TEXT,
+    secret_id TEXT,
+    name TEXT,
+    fields TEXT,
+    detail TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  ) STRICT;
+
+  ALTER TABLE secrets ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE secrets ADD COLUMN value_set INTEGER;
+  ALTER TABLE secrets ADD COLUMN value_set_by TEXT;
+
+  CREATE TABLE secret_versions (
+    secret_id TEXT NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    value BLOB NOT NULL,
+    created INTEGER NOT NULL,
+    actor TEXT,
+    PRIMARY KEY (secret_id, version)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

@@ -1,9 +1,11 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { SstoreError } from '../../errors.ts';
 import type { Namespace, Page, SecretQuery, SecretRecord, StoreQuery, StoreRecord, TokenRecord } from '../types.ts';
+import { appendEntries, listAudit, pruneEntries } from './sqlite/audit.ts';
 import { Caches } from './sqlite/caches.ts';
 import { Connection, openDatabase, type Row } from './sqlite/connection.ts';
 import { GroupCommit } from './sqlite/group-commit.ts';
+import { getSealedVersion, keepCurrentValue, listVersions } from './sqlite/history.ts';
 import { listSecrets, listStores } from './sqlite/paging.ts';
 import { SECRET_COLUMNS, STORE_COLUMNS, encodeScopes, toSecret, toStore, toToken } from './sqlite/rows.ts';
 import { migrate, userVersion } from './sqlite/schema.ts';
@@ -105,7 +107,7 @@ class SqliteStorage implements Storage {
     return store;
   }
 
-  async insertStore(store: StoreRecord, maxStores: number, _audit: AuditDraft): Promise<void> {
+  async insertStore(store: StoreRecord, maxStores: number, audit: AuditDraft): Promise<void> {
     this.caches.drop();
     this.c.transaction(() => {
       const { n } = this.c.stmt('SELECT COUNT(*) AS n FROM stores WHERE namespace = ? AND account_id = ?').get(store.namespace, store.accountId) as {
@@ -115,10 +117,11 @@ class SqliteStorage implements Storage {
         throw new SstoreError('quota', `maximum number of stores exceeded (${maxStores} per account)`, { reason: 'maximum_stores_exceeded' });
       }
       insertStoreRow(this.c, store);
+      appendEntries(this.c, [audit]);
     });
   }
 
-  async deleteStore(storeId: string, force: boolean, _audit: AuditDraft): Promise<void> {
+  async deleteStore(storeId: string, force: boolean, audit: AuditDraft): Promise<void> {
     this.caches.drop();
     this.c.transaction(() => {
       const { n } = (this.c.stmt('SELECT secret_count AS n FROM stores WHERE id = ?').get(storeId) as { n: number } | undefined) ?? { n: 0 };
@@ -131,6 +134,7 @@ class SqliteStorage implements Storage {
       this.c.stmt('DELETE FROM secrets WHERE store_id = ?').run(storeId);
       const { changes } = this.c.stmt('DELETE FROM stores WHERE id = ?').run(storeId);
       if (Number(changes) === 0) throw new SstoreError('not_found', 'store not found', { reason: 'store_not_found' });
+      appendEntries(this.c, [audit]);
     });
   }
 
@@ -165,11 +169,11 @@ class SqliteStorage implements Storage {
     return countSecrets(this.c, { namespace, accountId });
   }
 
-  insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number, _audit: AuditDraft[]): Promise<void> {
-    return this.inserts.insert(rows, scope, maxSecrets);
+  insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number, audit: AuditDraft[]): Promise<void> {
+    return this.inserts.insert(rows, scope, maxSecrets, audit);
   }
 
-  async updateSecret(storeId: string, secretId: string, patch: SecretPatch, _audit: AuditDraft, _keepVersions: number): Promise<SecretRecord> {
+  async updateSecret(storeId: string, secretId: string, patch: SecretPatch, audit: AuditDraft, keepVersions: number): Promise<SecretRecord> {
     const sets = ['modified = ?'];
     const params: SQLInputValue[] = [patch.modified];
     if (patch.comment !== undefined) (sets.push('comment = ?'), params.push(patch.comment));
@@ -178,15 +182,21 @@ class SqliteStorage implements Storage {
     if (patch.notBefore !== undefined) (sets.push('not_before = ?'), params.push(patch.notBefore));
     if (patch.expiresOn !== undefined) (sets.push('expires_on = ?'), params.push(patch.expiresOn));
     if (patch.updatedBy !== undefined) (sets.push('updated_by = ?'), params.push(patch.updatedBy));
+    if (patch.sealed !== undefined) (sets.push('value_set = ?', 'value_set_by = ?'), params.push(patch.modified, patch.updatedBy ?? null));
     this.caches.secrets.delete(`${storeId}\u0000${secretId}`);
     return this.c.transaction(() => {
+      if (patch.sealed !== undefined) {
+        sets.push('version = ?');
+        params.push(keepCurrentValue(this.c, storeId, secretId, keepVersions));
+      }
       const { changes } = this.c.stmt(`UPDATE secrets SET ${sets.join(', ')} WHERE store_id = ? AND id = ?`).run(...params, storeId, secretId);
       if (Number(changes) === 0) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
+      appendEntries(this.c, [audit]);
       return toSecret(this.c.rows(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(secretId)!);
     });
   }
 
-  async deleteSecrets(storeId: string, secretIds: string[], _audit: AuditDraft[]): Promise<void> {
+  async deleteSecrets(storeId: string, secretIds: string[], audit: AuditDraft[]): Promise<void> {
     for (const id of secretIds) this.caches.secrets.delete(`${storeId}\u0000${id}`);
     this.c.transaction(() => {
       const del = this.c.stmt('DELETE FROM secrets WHERE store_id = ? AND id = ?');
@@ -196,16 +206,18 @@ class SqliteStorage implements Storage {
           reason: 'secret_not_found',
         });
       }
+      appendEntries(this.c, audit);
     });
   }
 
-  async insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep', _audit: AuditDraft): Promise<boolean> {
+  async insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep', audit: AuditDraft): Promise<boolean> {
     this.caches.drop();
     return this.c.transaction(() => {
       const taken = this.c.stmt('SELECT id FROM tokens WHERE name = ?').get(token.name) !== undefined;
       if (taken && ifNameTaken === 'keep') return false;
       if (taken && ifNameTaken === 'replace') this.c.stmt('DELETE FROM tokens WHERE name = ?').run(token.name);
       insertTokenRow(this.c, token, hash);
+      appendEntries(this.c, [audit]);
       return true;
     });
   }
@@ -226,27 +238,34 @@ class SqliteStorage implements Storage {
     return (this.c.stmt('SELECT * FROM tokens ORDER BY created, id').all() as Row[]).map(toToken);
   }
 
-  async deleteToken(idOrName: string, _audit: AuditDraft): Promise<boolean> {
+  async deleteToken(idOrName: string, audit: AuditDraft): Promise<boolean> {
     this.caches.drop();
-    return this.c.transaction(() => Number(this.c.stmt('DELETE FROM tokens WHERE id = ? OR name = ?').run(idOrName, idOrName).changes) > 0);
+    return this.c.transaction(() => {
+      const row = this.c.rows('DELETE FROM tokens WHERE id = ? OR name = ? RETURNING id, name').get(idOrName, idOrName);
+      if (!row) return false;
+      appendEntries(this.c, [{ ...audit, name: row[1] as string, detail: { ...audit.detail, id: row[0] as string } }]);
+      return true;
+    });
   }
 
-  async listVersions(_storeId: string, _secretId: string): Promise<SecretVersion[]> {
-    throw new SstoreError('unsupported', 'secret history is not built yet');
+  async listVersions(storeId: string, secretId: string): Promise<SecretVersion[]> {
+    return listVersions(this.c, storeId, secretId);
   }
 
-  async getSealedVersion(_storeId: string, _secretId: string, _version: number): Promise<Uint8Array | undefined> {
-    throw new SstoreError('unsupported', 'secret history is not built yet');
+  async getSealedVersion(storeId: string, secretId: string, version: number): Promise<Uint8Array | undefined> {
+    return getSealedVersion(this.c, storeId, secretId, version);
   }
 
-  async appendAudit(_audit: AuditDraft[]): Promise<void> {}
-
-  async listAudit(_filter: AuditFilter): Promise<AuditEntry[]> {
-    throw new SstoreError('unsupported', 'the audit trail is not built yet');
+  appendAudit(audit: AuditDraft[]): Promise<void> {
+    return this.inserts.append(audit);
   }
 
-  async pruneAudit(_before: number, _audit: AuditDraft): Promise<AuditEntry> {
-    throw new SstoreError('unsupported', 'the audit trail is not built yet');
+  async listAudit(filter: AuditFilter): Promise<AuditEntry[]> {
+    return listAudit(this.c, filter);
+  }
+
+  async pruneAudit(before: number, audit: AuditDraft): Promise<AuditEntry> {
+    return this.c.transaction(() => pruneEntries(this.c, before, audit));
   }
 
   exportAll(): AsyncIterable<StorageItem> {

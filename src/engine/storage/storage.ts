@@ -150,10 +150,18 @@ export interface Storage {
 export type StorageItem =
   | { kind: 'meta'; key: string; value: Uint8Array }
   | { kind: 'store'; store: StoreRecord }
-  | { kind: 'secret'; record: SecretRecord; sealed: Uint8Array }
+  | { kind: 'secret'; record: SecretRecord; sealed: Uint8Array; current?: CurrentValue }
   | { kind: 'token'; token: TokenRecord; hash: string }
   | { kind: 'version'; storeId: string; secretId: string; version: SecretVersion; sealed: Uint8Array }
   | { kind: 'audit'; entry: AuditEntry };
+
+/** The current value's place in its secret's history (absent: version 1, set when the secret was created). */
+export interface CurrentValue {
+  version: number;
+  /** When it was set and by whom, when that was after the secret was created (else null: its created, created_by). */
+  set: number | null;
+  setBy: string | null;
+}
 
 /** One value of a secret's history (never the value itself). */
 export interface SecretVersion {

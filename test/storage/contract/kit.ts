@@ -11,6 +11,8 @@ export interface ContractBackend {
   name: string;
   /** A new, empty database (every test gets its own). */
   fresh(): Promise<ContractDatabase>;
+  /** What the backend's table names start with (`sstore_` on PostgreSQL), for the tests that tamper with rows. */
+  tablePrefix: string;
 }
 
 export interface ContractDatabase {
@@ -26,12 +28,17 @@ export interface ContractDatabase {
   connectRacer?(): Promise<Storage>;
   /** Removes the database, after every connection was closed. */
   drop?(): Promise<void>;
+  /** Runs SQL outside the storage, as someone with write access to the database would (tampering). */
+  sql(statement: string): Promise<void>;
 }
 
 /** One test's database: its connections are closed and the database dropped when the test ends. */
 export interface Database {
   connect(): Promise<Storage>;
   racer(): Promise<Storage>;
+  sql(statement: string): Promise<void>;
+  /** A table's name on this backend. */
+  table(name: string): string;
 }
 
 export async function withDatabase<T>(backend: ContractBackend, work: (db: Database) => Promise<T>): Promise<T> {
@@ -45,6 +52,8 @@ export async function withDatabase<T>(backend: ContractBackend, work: (db: Datab
   const db: Database = {
     connect: () => track(fresh.connect()),
     racer: () => track((fresh.connectRacer ?? fresh.connect)()),
+    sql: (statement) => fresh.sql(statement),
+    table: (name) => `${backend.tablePrefix}${name}`,
   };
   try {
     return await work(db);

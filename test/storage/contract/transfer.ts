@@ -65,7 +65,7 @@ export function transfer(backend: ContractBackend): void {
       const source = await sourceDb.connect();
       await fill(source);
       const exported = await collect(source.exportAll());
-      assert.deepEqual([...new Set(exported.map((x) => x.kind))], ['meta', 'store', 'secret', 'token'], 'meta, stores, secrets, tokens');
+      assert.deepEqual([...new Set(exported.map((x) => x.kind))], ['meta', 'store', 'secret', 'token', 'audit'], 'meta, stores, secrets, tokens, audit');
       await withDatabase(backend, async (targetDb) => {
         const target = await targetDb.connect();
         assert.equal(await target.importAll(source.exportAll(), { replace: false }), exported.length);
@@ -110,11 +110,12 @@ export function transfer(backend: ContractBackend): void {
       const expected: StorageItem[] = [
         { kind: 'meta', key: 'key_check', value: new Uint8Array([1]) },
         { kind: 'store', store: st },
-        { kind: 'secret', record: a, sealed: bytes },
+        { kind: 'secret', record: a, sealed: bytes, current: { version: 1, set: null, setBy: null } },
       ];
-      assert.deepEqual(comparable(items), comparable(expected));
+      assert.deepEqual(comparable(items.filter((x) => x.kind !== 'audit')), comparable(expected));
+      assert.deepEqual(items.filter((x) => x.kind === 'audit').map((x) => x.kind === 'audit' && x.entry.id), [1, 2], 'the trail as it was');
       const now = await collect(s.exportAll());
-      assert.deepEqual(now.map((x) => x.kind), ['meta', 'store', 'store', 'secret'], 'the next export sees every write');
+      assert.deepEqual(now.map((x) => x.kind), ['meta', 'store', 'store', 'secret', ...Array(5).fill('audit')], 'the next export sees every write');
     }));
 
   test(`${backend.name}: importAll refuses a non-empty database unless replacing, and replacing keeps nothing old`, () =>

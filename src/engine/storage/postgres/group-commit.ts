@@ -1,12 +1,16 @@
 import { SstoreError } from '../../../errors.ts';
+import type { AuditDraft } from '../../audit/entry.ts';
 import type { AccountScope, NewSecretRow } from '../storage.ts';
+import { appendEntries } from './audit.ts';
 import type { Database, Queryable } from './pool.ts';
 import { accountKey, countAccounts, duplicateInRequest, insertManySecretRows, insertSecretRows, lockAccounts, quotaError } from './writes.ts';
 
 interface Pending {
+  /** Empty for an append of audit entries alone (reveals). */
   rows: NewSecretRow[];
-  scope: AccountScope;
+  scope: AccountScope | undefined;
   maxSecrets: number;
+  audit: readonly AuditDraft[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -16,7 +20,9 @@ interface Pending {
  * transaction, so one commit (one WAL flush) acknowledges them all. Without it every create of an account would hold
  * the account's lock (writes.ts) through its own flush, and creates would queue one flush at a time. Each insert still
  * succeeds or fails alone (a savepoint each), and none resolves before the commit; if the commit fails, all fail.
- * One batch is committed at a time; the creates that arrive meanwhile form the next.
+ * One batch is committed at a time; the creates that arrive meanwhile form the next. The audit entries of the
+ * creates that succeeded are appended last, in the same transaction (the chain's lock is taken after every other, see
+ * audit.ts); reveals' entries ride along the same way.
  */
 export class GroupCommit {
   private readonly db: Database;
@@ -27,11 +33,20 @@ export class GroupCommit {
     this.db = db;
   }
 
-  insert(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number): Promise<void> {
+  insert(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number, audit: readonly AuditDraft[]): Promise<void> {
     const duplicate = duplicateInRequest(rows);
     if (duplicate) return Promise.reject(duplicate);
+    return this.enqueue(rows, scope, maxSecrets, audit);
+  }
+
+  /** Audit entries of what changes nothing (reveals): appended in the next batch, resolved once committed. */
+  append(audit: readonly AuditDraft[]): Promise<void> {
+    return this.enqueue([], undefined, 0, audit);
+  }
+
+  private enqueue(rows: NewSecretRow[], scope: AccountScope | undefined, maxSecrets: number, audit: readonly AuditDraft[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ rows, scope, maxSecrets, resolve, reject });
+      this.pending.push({ rows, scope, maxSecrets, audit, resolve, reject });
       if (this.pending.length === 1 && !this.flushing) setImmediate(() => void this.flush());
     });
   }
@@ -55,20 +70,22 @@ export class GroupCommit {
     try {
       await this.db.transaction(async (q) => {
         // Every account of the batch locked up front, in one order, and counted once.
-        const scopes = batch.map((item) => item.scope);
-        await lockAccounts(q, scopes);
-        const counts = await countAccounts(q, scopes);
+        const creates = batch.filter((item) => item.scope !== undefined);
+        const scopes = creates.map((item) => item.scope!);
+        if (scopes.length > 0) await lockAccounts(q, scopes);
+        const counts = scopes.length > 0 ? await countAccounts(q, scopes) : new Map<string, number>();
         await q.run('SAVEPOINT insert_batch');
         try {
-          await allAtOnce(q, batch, new Map(counts), failures);
+          await allAtOnce(q, creates, new Map(counts), failures);
           await q.run('RELEASE SAVEPOINT insert_batch');
         } catch (error) {
           if (!(error instanceof SstoreError)) throw error;
           // A name was taken: again, one create at a time, to fail only the one that took it.
           await q.run('ROLLBACK TO SAVEPOINT insert_batch');
           failures.clear();
-          await oneByOne(q, batch, new Map(counts), failures);
+          await oneByOne(q, creates, new Map(counts), failures);
         }
+        await appendEntries(q, batch.filter((item) => !failures.has(item)).flatMap((item) => item.audit));
       });
     } catch (error) {
       for (const item of batch) item.reject(error);
@@ -85,14 +102,14 @@ export class GroupCommit {
 async function allAtOnce(q: Queryable, batch: Pending[], usage: Map<string, number>, failures: Map<Pending, unknown>): Promise<void> {
   const accepted: { row: NewSecretRow; scope: AccountScope }[] = [];
   for (const item of batch) {
-    const account = accountKey(item.scope);
+    const account = accountKey(item.scope!);
     const n = usage.get(account) ?? 0;
     if (n + item.rows.length > item.maxSecrets) {
       failures.set(item, quotaError(n, item.maxSecrets, item.rows.length));
       continue;
     }
     usage.set(account, n + item.rows.length);
-    for (const row of item.rows) accepted.push({ row, scope: item.scope });
+    for (const row of item.rows) accepted.push({ row, scope: item.scope! });
   }
   await insertManySecretRows(q, accepted);
 }
@@ -102,10 +119,10 @@ async function oneByOne(q: Queryable, batch: Pending[], usage: Map<string, numbe
   for (const item of batch) {
     await q.run('SAVEPOINT insert_secrets');
     try {
-      const account = accountKey(item.scope);
+      const account = accountKey(item.scope!);
       const n = usage.get(account) ?? 0;
       if (n + item.rows.length > item.maxSecrets) throw quotaError(n, item.maxSecrets, item.rows.length);
-      await insertSecretRows(q, item.rows, item.scope);
+      await insertSecretRows(q, item.rows, item.scope!);
       usage.set(account, n + item.rows.length);
       await q.run('RELEASE SAVEPOINT insert_secrets');
     } catch (error) {

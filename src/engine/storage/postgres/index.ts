@@ -1,10 +1,11 @@
-import { SstoreError } from '../../../errors.ts';
 import type { Namespace, Page, SecretQuery, SecretRecord, StoreQuery, StoreRecord, TokenRecord } from '../../types.ts';
 import type { Awaitable } from '../../awaitable.ts';
 import type { AuditDraft, AuditEntry, AuditFilter } from '../../audit/entry.ts';
 import type { AccountScope, NewSecretRow, SecretPatch, SecretVersion, Storage, StorageItem } from '../storage.ts';
 import { BUMP_VERSION, Coherence } from './coherence.ts';
+import { appendEntries, listAudit, pruneEntries } from './audit.ts';
 import { GroupCommit } from './group-commit.ts';
+import { getSealedVersion, listVersions } from './history.ts';
 import { migrate, schemaVersion } from './migrations.ts';
 import { containing, page, SECRET_ORDER_COLUMN, STORE_ORDER_COLUMN } from './paging.ts';
 import { Database, DEFAULT_POOL, type PoolSettings } from './pool.ts';
@@ -127,12 +128,12 @@ class PostgresStorage implements Storage {
       });
   }
 
-  insertStore(store: StoreRecord, maxStores: number, _audit: AuditDraft): Promise<void> {
-    return this.db.transaction((q) => writes.insertStore(q, store, maxStores));
+  insertStore(store: StoreRecord, maxStores: number, audit: AuditDraft): Promise<void> {
+    return this.db.transaction((q) => writes.insertStore(q, store, maxStores, audit));
   }
 
-  deleteStore(storeId: string, force: boolean, _audit: AuditDraft): Promise<void> {
-    return this.changing((q) => writes.deleteStore(q, storeId, force));
+  deleteStore(storeId: string, force: boolean, audit: AuditDraft): Promise<void> {
+    return this.changing((q) => writes.deleteStore(q, storeId, force, audit));
   }
 
   async listSecrets(query: SecretQuery): Promise<Page<SecretRecord>> {
@@ -192,21 +193,21 @@ class PostgresStorage implements Storage {
     return writes.countSecrets(this.db, { namespace, accountId });
   }
 
-  insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number, _audit: AuditDraft[]): Promise<void> {
-    return this.creates.insert(rows, scope, maxSecrets);
+  insertSecrets(rows: NewSecretRow[], scope: AccountScope, maxSecrets: number, audit: AuditDraft[]): Promise<void> {
+    return this.creates.insert(rows, scope, maxSecrets, audit);
   }
 
-  updateSecret(storeId: string, secretId: string, patch: SecretPatch, _audit: AuditDraft, _keepVersions: number): Promise<SecretRecord> {
-    return this.changing((q) => writes.updateSecret(q, storeId, secretId, patch));
+  updateSecret(storeId: string, secretId: string, patch: SecretPatch, audit: AuditDraft, keepVersions: number): Promise<SecretRecord> {
+    return this.changing((q) => writes.updateSecret(q, storeId, secretId, patch, audit, keepVersions));
   }
 
-  deleteSecrets(storeId: string, secretIds: string[], _audit: AuditDraft[]): Promise<void> {
-    return this.changing((q) => writes.deleteSecrets(q, storeId, secretIds));
+  deleteSecrets(storeId: string, secretIds: string[], audit: AuditDraft[]): Promise<void> {
+    return this.changing((q) => writes.deleteSecrets(q, storeId, secretIds, audit));
   }
 
-  async insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep', _audit: AuditDraft): Promise<boolean> {
+  async insertToken(token: TokenRecord, hash: string, ifNameTaken: 'fail' | 'replace' | 'keep', audit: AuditDraft): Promise<boolean> {
     return this.db.transaction(async (q) => {
-      const [inserted, replaced] = await writes.insertToken(q, token, hash, ifNameTaken);
+      const [inserted, replaced] = await writes.insertToken(q, token, hash, ifNameTaken, audit);
       if (replaced) await q.run(BUMP_VERSION);
       return inserted;
     }).finally(() => this.c.drop());
@@ -230,26 +231,33 @@ class PostgresStorage implements Storage {
     return (await this.db.rows(`SELECT ${TOKEN_COLUMNS} FROM sstore_tokens ORDER BY created, id`)).map(toToken);
   }
 
-  deleteToken(idOrName: string, _audit: AuditDraft): Promise<boolean> {
-    return this.changing(async (q) => (await q.run('DELETE FROM sstore_tokens WHERE id = $1 OR name = $1', [idOrName])) > 0);
+  deleteToken(idOrName: string, audit: AuditDraft): Promise<boolean> {
+    return this.changing(async (q) => {
+      const [row] = await q.rows('DELETE FROM sstore_tokens WHERE id = $1 OR name = $1 RETURNING id, name', [idOrName]);
+      if (!row) return false;
+      await appendEntries(q, [{ ...audit, name: row[1] as string, detail: { ...audit.detail, id: row[0] as string } }]);
+      return true;
+    });
   }
 
-  async listVersions(_storeId: string, _secretId: string): Promise<SecretVersion[]> {
-    throw new SstoreError('unsupported', 'secret history is not built yet');
+  listVersions(storeId: string, secretId: string): Promise<SecretVersion[]> {
+    return listVersions(this.db, storeId, secretId);
   }
 
-  async getSealedVersion(_storeId: string, _secretId: string, _version: number): Promise<Uint8Array | undefined> {
-    throw new SstoreError('unsupported', 'secret history is not built yet');
+  getSealedVersion(storeId: string, secretId: string, version: number): Promise<Uint8Array | undefined> {
+    return getSealedVersion(this.db, storeId, secretId, version);
   }
 
-  async appendAudit(_audit: AuditDraft[]): Promise<void> {}
-
-  async listAudit(_filter: AuditFilter): Promise<AuditEntry[]> {
-    throw new SstoreError('unsupported', 'the audit trail is not built yet');
+  appendAudit(audit: AuditDraft[]): Promise<void> {
+    return this.creates.append(audit);
   }
 
-  async pruneAudit(_before: number, _audit: AuditDraft): Promise<AuditEntry> {
-    throw new SstoreError('unsupported', 'the audit trail is not built yet');
+  listAudit(filter: AuditFilter): Promise<AuditEntry[]> {
+    return listAudit(this.db, filter);
+  }
+
+  pruneAudit(before: number, audit: AuditDraft): Promise<AuditEntry> {
+    return this.db.transaction((q) => pruneEntries(q, before, audit));
   }
 
   exportAll(): AsyncIterable<StorageItem> {

@@ -82,6 +82,36 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO sstore_version (version) VALUES (0);
   `,
+  // 2: the audit trail and secret history, as SQLite's migration 3 (see src/engine/storage/migrations.ts).
+  `
+  CREATE TABLE sstore_audit (
+    id bigint PRIMARY KEY,
+    time bigint NOT NULL,
+    actor text COLLATE "C" NOT NULL,
+    os_user text,
+    action text COLLATE "C" NOT NULL,
+    namespace text,
+    store_id text,
+    secret_id text,
+    name text COLLATE "C",
+    fields text,
+    detail text,
+    prev_hash text NOT NULL,
+    hash text NOT NULL
+  );
+
+  ALTER TABLE sstore_secrets ADD COLUMN version integer NOT NULL DEFAULT 1,
+    ADD COLUMN value_set bigint, ADD COLUMN value_set_by text;
+
+  CREATE TABLE sstore_secret_versions (
+    secret_id text NOT NULL REFERENCES sstore_secrets(id) ON DELETE CASCADE,
+    version integer NOT NULL,
+    value bytea NOT NULL,
+    created bigint NOT NULL,
+    actor text,
+    PRIMARY KEY (secret_id, version)
+  );
+  `,
 ];
 
 /** Both instances' migrations queue on this session lock; the second finds the schema done. */

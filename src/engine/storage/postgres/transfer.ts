@@ -1,5 +1,7 @@
 import { SstoreError } from '../../../errors.ts';
+import { AUDIT_COLUMNS, toAuditEntry } from '../audit-rows.ts';
 import type { AccountScope, StorageItem } from '../storage.ts';
+import { insertEntries } from './audit.ts';
 import { BUMP_VERSION } from './coherence.ts';
 import type { Database, Queryable } from './pool.ts';
 import { bytes, SECRET_COLUMNS, STORE_COLUMNS, TOKEN_COLUMNS, toSecret, toStore, toToken } from './rows.ts';
@@ -32,13 +34,30 @@ async function readAll(q: Queryable): Promise<StorageItem[]> {
     items.push({ kind: 'store', store: toStore(row) });
   }
   for (let after = 0; ; ) {
-    const rows = await q.rows(`SELECT ${SECRET_COLUMNS}, value, seq FROM sstore_secrets WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [after]);
-    for (const row of rows) items.push({ kind: 'secret', record: toSecret(row), sealed: row[12] as Uint8Array });
+    const rows = await q.rows(
+      `SELECT ${SECRET_COLUMNS}, value, seq, version, value_set, value_set_by FROM sstore_secrets WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`,
+      [after],
+    );
+    for (const row of rows) {
+      const current = { version: Number(row[14]), set: row[15] === null ? null : Number(row[15]), setBy: (row[16] as string | null) ?? null };
+      items.push({ kind: 'secret', record: toSecret(row), sealed: row[12] as Uint8Array, current });
+    }
     if (rows.length < PAGE) break;
     after = rows.at(-1)![13] as number;
   }
+  const versions = await q.rows(
+    `SELECT s.store_id, v.secret_id, v.version, v.value, v.created, v.actor FROM sstore_secret_versions v
+      JOIN sstore_secrets s ON s.id = v.secret_id ORDER BY s.seq, v.version`,
+  );
+  for (const row of versions) {
+    const version = { version: Number(row[2]), created: Number(row[4]), actor: (row[5] as string | null) ?? null, current: false };
+    items.push({ kind: 'version', storeId: row[0] as string, secretId: row[1] as string, version, sealed: row[3] as Uint8Array });
+  }
   for (const row of await q.rows(`SELECT ${TOKEN_COLUMNS} FROM sstore_tokens ORDER BY created, id`)) {
     items.push({ kind: 'token', token: toToken(row), hash: Buffer.from(row[6] as Uint8Array).toString('hex') });
+  }
+  for (const row of await q.rows(`SELECT ${AUDIT_COLUMNS} FROM sstore_audit ORDER BY id`)) {
+    items.push({ kind: 'audit', entry: toAuditEntry(row) });
   }
   return items;
 }
@@ -52,12 +71,13 @@ export async function isEmpty(q: Queryable): Promise<boolean> {
 export async function importAll(db: Database, items: AsyncIterable<StorageItem>, options: { replace: boolean }): Promise<number> {
   return db.transaction(async (q) => {
     // No other writer may add a store or token between the emptiness check and the copy.
-    await q.run('LOCK TABLE sstore_stores, sstore_secrets, sstore_tokens IN SHARE ROW EXCLUSIVE MODE');
+    await q.run('LOCK TABLE sstore_stores, sstore_secrets, sstore_tokens, sstore_audit IN SHARE ROW EXCLUSIVE MODE');
     if (options.replace) {
       await q.run('DELETE FROM sstore_secrets');
       await q.run('DELETE FROM sstore_stores');
       await q.run('DELETE FROM sstore_tokens');
-    } else if (!(await isEmpty(q))) {
+      await q.run('DELETE FROM sstore_audit');
+    } else if (!(await isEmpty(q)) || (await q.rows('SELECT 1 FROM sstore_audit LIMIT 1')).length > 0) {
       throw new SstoreError('conflict', `${db.location} is not empty`, { reason: 'target_not_empty' });
     }
     const scopes = new Map<string, AccountScope>();
@@ -77,10 +97,25 @@ export async function importAll(db: Database, items: AsyncIterable<StorageItem>,
         const scope = scopes.get(item.record.storeId);
         if (!scope) throw new SstoreError('validation', `secret ${item.record.id} belongs to no copied store`);
         await insertSecrets(q, [{ record: item.record, sealed: item.sealed }], scope, Number.MAX_SAFE_INTEGER);
+        if (item.current) {
+          const { version, set, setBy } = item.current;
+          await q.run('UPDATE sstore_secrets SET version = $1, value_set = $2, value_set_by = $3 WHERE id = $4', [version, set, setBy, item.record.id]);
+        }
       } else if (item.kind === 'token') {
         await insertTokenRow(q, item.token, item.hash);
+      } else if (item.kind === 'version') {
+        const [owner] = await q.rows('SELECT 1 FROM sstore_secrets WHERE id = $1 AND store_id = $2', [item.secretId, item.storeId]);
+        if (!owner) throw new SstoreError('validation', `a version of secret ${item.secretId}, which was not copied`);
+        const v = item.version;
+        await q.run('INSERT INTO sstore_secret_versions (secret_id, version, value, created, actor) VALUES ($1, $2, $3, $4, $5)', [
+          item.secretId,
+          v.version,
+          bytes(item.sealed),
+          v.created,
+          v.actor,
+        ]);
       } else {
-        throw new SstoreError('unsupported', 'copying the audit trail and secret history is not built yet');
+        await insertEntries(q, [item.entry]);
       }
     }
     await q.run(BUMP_VERSION);

@@ -1,6 +1,9 @@
 import { SstoreError } from '../../../errors.ts';
 import type { SecretRecord, StoreRecord, TokenRecord } from '../../types.ts';
+import type { AuditDraft } from '../../audit/entry.ts';
 import type { AccountScope, NewSecretRow, SecretPatch } from '../storage.ts';
+import { appendEntries } from './audit.ts';
+import { keepCurrentValue } from './history.ts';
 import { violatedConstraint } from './errors.ts';
 import type { Queryable } from './pool.ts';
 import { bytes, encodeScopes, SECRET_COLUMNS, toSecret } from './rows.ts';
@@ -30,13 +33,14 @@ export async function countSecrets(q: Queryable, scope: AccountScope): Promise<n
   return Number(row![0]);
 }
 
-export async function insertStore(q: Queryable, store: StoreRecord, maxStores: number): Promise<void> {
+export async function insertStore(q: Queryable, store: StoreRecord, maxStores: number, audit: AuditDraft): Promise<void> {
   await lockAccounts(q, [store]);
   const [row] = await q.rows('SELECT COUNT(*) FROM sstore_stores WHERE namespace = $1 AND account_id = $2', [store.namespace, store.accountId]);
   if (Number(row![0]) >= maxStores) {
     throw new SstoreError('quota', `maximum number of stores exceeded (${maxStores} per account)`, { reason: 'maximum_stores_exceeded' });
   }
   await insertStoreRow(q, store);
+  await appendEntries(q, [audit]);
 }
 
 export async function insertStoreRow(q: Queryable, store: StoreRecord): Promise<void> {
@@ -58,7 +62,7 @@ export async function insertStoreRow(q: Queryable, store: StoreRecord): Promise<
   }
 }
 
-export async function deleteStore(q: Queryable, storeId: string, force: boolean): Promise<void> {
+export async function deleteStore(q: Queryable, storeId: string, force: boolean, audit: AuditDraft): Promise<void> {
   // FOR UPDATE: a secret inserted meanwhile waits for this delete (its trigger updates this row), so the count holds.
   const [row] = await q.rows('SELECT secret_count FROM sstore_stores WHERE id = $1 FOR UPDATE', [storeId]);
   if (!row) throw new SstoreError('not_found', 'store not found', { reason: 'store_not_found' });
@@ -70,6 +74,7 @@ export async function deleteStore(q: Queryable, storeId: string, force: boolean)
     });
   }
   await q.run('DELETE FROM sstore_stores WHERE id = $1', [storeId]);
+  await appendEntries(q, [audit]);
 }
 
 /** A name twice in one request: refused before anything is asked of the database. */
@@ -186,7 +191,14 @@ export function accountKey(scope: AccountScope): string {
   return `${scope.namespace}\u0000${scope.accountId}`;
 }
 
-export async function updateSecret(q: Queryable, storeId: string, secretId: string, patch: SecretPatch): Promise<SecretRecord> {
+export async function updateSecret(
+  q: Queryable,
+  storeId: string,
+  secretId: string,
+  patch: SecretPatch,
+  audit: AuditDraft,
+  keepVersions: number,
+): Promise<SecretRecord> {
   const sets = ['modified = ?'];
   const params: unknown[] = [patch.modified];
   if (patch.comment !== undefined) (sets.push('comment = ?'), params.push(patch.comment));
@@ -195,15 +207,21 @@ export async function updateSecret(q: Queryable, storeId: string, secretId: stri
   if (patch.notBefore !== undefined) (sets.push('not_before = ?'), params.push(patch.notBefore));
   if (patch.expiresOn !== undefined) (sets.push('expires_on = ?'), params.push(patch.expiresOn));
   if (patch.updatedBy !== undefined) (sets.push('updated_by = ?'), params.push(patch.updatedBy));
+  if (patch.sealed !== undefined) {
+    const version = await keepCurrentValue(q, storeId, secretId, keepVersions);
+    sets.push('version = ?', 'value_set = ?', 'value_set_by = ?');
+    params.push(version, patch.modified, patch.updatedBy ?? null);
+  }
   let n = 0;
   const text = `UPDATE sstore_secrets SET ${sets.join(', ')} WHERE store_id = ? AND id = ? RETURNING ${SECRET_COLUMNS}`.replace(/\?/g, () => `$${++n}`);
   const [row] = await q.rows(text, [...params, storeId, secretId]);
   if (!row) throw new SstoreError('not_found', 'secret not found', { reason: 'secret_not_found' });
+  await appendEntries(q, [audit]);
   return toSecret(row);
 }
 
 /** Deletes all the ids or none; `not_found` names the ids that are missing. */
-export async function deleteSecrets(q: Queryable, storeId: string, secretIds: string[]): Promise<void> {
+export async function deleteSecrets(q: Queryable, storeId: string, secretIds: string[], audit: readonly AuditDraft[]): Promise<void> {
   const wanted = [...new Set(secretIds)];
   const deleted = new Set(
     (await q.rows('DELETE FROM sstore_secrets WHERE store_id = $1 AND id = ANY($2::text[]) RETURNING id', [storeId, wanted])).map(
@@ -214,6 +232,7 @@ export async function deleteSecrets(q: Queryable, storeId: string, secretIds: st
   if (missing.length > 0) {
     throw new SstoreError('not_found', `secret${missing.length === 1 ? '' : 's'} not found: ${missing.join(', ')}`, { reason: 'secret_not_found' });
   }
+  await appendEntries(q, audit);
 }
 
 /** Returns [inserted, replaced another]. */
@@ -222,6 +241,7 @@ export async function insertToken(
   token: TokenRecord,
   hash: string,
   ifNameTaken: 'fail' | 'replace' | 'keep',
+  audit: AuditDraft,
 ): Promise<[boolean, boolean]> {
   let replaced = false;
   if (ifNameTaken !== 'fail') {
@@ -232,6 +252,7 @@ export async function insertToken(
     if (taken) replaced = (await q.run('DELETE FROM sstore_tokens WHERE name = $1', [token.name])) > 0;
   }
   await insertTokenRow(q, token, hash);
+  await appendEntries(q, [audit]);
   return [true, replaced];
 }
 

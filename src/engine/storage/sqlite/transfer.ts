@@ -1,5 +1,7 @@
 import { SstoreError } from '../../../errors.ts';
+import { AUDIT_COLUMNS, toAuditEntry } from '../audit-rows.ts';
 import type { AccountScope, StorageItem } from '../storage.ts';
+import { insertEntries } from './audit.ts';
 import type { Caches } from './caches.ts';
 import type { Connection, Row } from './connection.ts';
 import { SECRET_COLUMNS, STORE_COLUMNS, toSecret, toStore, toToken } from './rows.ts';
@@ -31,15 +33,35 @@ function* readAll(c: Connection): Iterable<StorageItem> {
     yield { kind: 'store', store: toStore(row) };
   }
   // A page at a time: a large store is never held in memory whole.
-  const page = c.rows(`SELECT ${SECRET_COLUMNS}, value, seq FROM secrets WHERE seq > ? ORDER BY seq LIMIT ${SECRETS_PER_READ}`);
+  const page = c.rows(
+    `SELECT ${SECRET_COLUMNS}, value, seq, version, value_set, value_set_by FROM secrets WHERE seq > ? ORDER BY seq LIMIT ${SECRETS_PER_READ}`,
+  );
   for (let after = 0; ; ) {
     const rows = page.all(after);
-    for (const row of rows) yield { kind: 'secret', record: toSecret(row), sealed: row[12] as Uint8Array };
+    for (const row of rows) {
+      const current = { version: row[14] as number, set: (row[15] as number | null) ?? null, setBy: (row[16] as string | null) ?? null };
+      yield { kind: 'secret', record: toSecret(row), sealed: row[12] as Uint8Array, current };
+    }
     if (rows.length < SECRETS_PER_READ) break;
     after = rows.at(-1)![13] as number;
   }
+  const versions = c.rows(
+    `SELECT s.store_id, v.secret_id, v.version, v.value, v.created, v.actor FROM secret_versions v JOIN secrets s ON s.id = v.secret_id
+      ORDER BY s.seq, v.version`,
+  );
+  for (const row of versions.all()) {
+    const version = { version: row[2] as number, created: row[4] as number, actor: (row[5] as string | null) ?? null, current: false };
+    yield { kind: 'version', storeId: row[0] as string, secretId: row[1] as string, version, sealed: row[3] as Uint8Array };
+  }
   for (const row of c.stmt('SELECT * FROM tokens ORDER BY created, id').all() as Row[]) {
     yield { kind: 'token', token: toToken(row), hash: Buffer.from(row.hash as Uint8Array).toString('hex') };
+  }
+  const entries = c.rows(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE id > ? ORDER BY id LIMIT ${SECRETS_PER_READ}`);
+  for (let after = 0; ; ) {
+    const rows = entries.all(after);
+    for (const row of rows) yield { kind: 'audit', entry: toAuditEntry(row) };
+    if (rows.length < SECRETS_PER_READ) break;
+    after = rows.at(-1)![0] as number;
   }
 }
 
@@ -59,7 +81,12 @@ export async function importAll(
       c.stmt('DELETE FROM secrets').run();
       c.stmt('DELETE FROM stores').run();
       c.stmt('DELETE FROM tokens').run();
-    } else if (c.stmt('SELECT 1 FROM stores LIMIT 1').get() !== undefined || c.stmt('SELECT 1 FROM tokens LIMIT 1').get() !== undefined) {
+      c.stmt('DELETE FROM audit').run();
+    } else if (
+      c.stmt('SELECT 1 FROM stores LIMIT 1').get() !== undefined ||
+      c.stmt('SELECT 1 FROM tokens LIMIT 1').get() !== undefined ||
+      c.stmt('SELECT 1 FROM audit LIMIT 1').get() !== undefined
+    ) {
       throw new SstoreError('conflict', `${c.location} is not empty`, { reason: 'target_not_empty' });
     }
     const scopes = new Map<string, AccountScope>();
@@ -73,10 +100,30 @@ export async function importAll(
         const scope = scopes.get(item.record.storeId);
         if (!scope) throw new SstoreError('validation', `secret ${item.record.id} belongs to no copied store`);
         insertSecretRows(c, [{ record: item.record, sealed: item.sealed }], scope, 0, Number.MAX_SAFE_INTEGER);
+        if (item.current) {
+          c.stmt('UPDATE secrets SET version = ?, value_set = ?, value_set_by = ? WHERE id = ?').run(
+            item.current.version,
+            item.current.set,
+            item.current.setBy,
+            item.record.id,
+          );
+        }
       } else if (item.kind === 'token') {
         insertTokenRow(c, item.token, item.hash);
+      } else if (item.kind === 'version') {
+        if (c.stmt('SELECT 1 FROM secrets WHERE id = ? AND store_id = ?').get(item.secretId, item.storeId) === undefined) {
+          throw new SstoreError('validation', `a version of secret ${item.secretId}, which was not copied`);
+        }
+        const v = item.version;
+        c.stmt('INSERT INTO secret_versions (secret_id, version, value, created, actor) VALUES (?, ?, ?, ?, ?)').run(
+          item.secretId,
+          v.version,
+          item.sealed,
+          v.created,
+          v.actor,
+        );
       } else {
-        throw new SstoreError('unsupported', 'copying the audit trail and secret history is not built yet');
+        insertEntries(c, [item.entry]);
       }
     }
     return all.length;
