@@ -83,11 +83,10 @@ export function auditDetail(entry: AuditRecord): string {
   const parts: string[] = [];
   if (entry.fields && entry.fields.length > 0) parts.push(`changed ${entry.fields.join(', ')}`);
   const detail = entry.detail ?? {};
-  if (detail.version !== undefined) parts.push(`version ${detail.version}`);
+  if (detail.version !== undefined) parts.push(entry.action === 'secret.rollback' ? `back to version ${detail.version}'s value` : `version ${detail.version}`);
   if (detail.newVersion !== undefined) parts.push(`now version ${detail.newVersion}`);
   if (detail.source !== undefined) parts.push(`from ${detail.source}`);
   if (detail.pruned !== undefined) parts.push(`pruned ${detail.pruned}`);
-  if (entry.os_user) parts.push(`os user ${entry.os_user}`);
   return parts.join('; ');
 }
 
@@ -103,7 +102,8 @@ const COLUMNS = [
 
 function row(ctx: Context, entry: AuditRecord): string[] {
   // The secret's id for secret actions, else the store's: the one a reader looks up next (--json has both).
-  return [String(entry.id), when(ctx.io, entry.time), entry.actor, entry.action, entry.name ?? '', entry.secret_id ?? entry.store_id ?? '', auditDetail(entry)];
+  const actor = entry.os_user ? `${entry.actor} (${entry.os_user})` : entry.actor;
+  return [String(entry.id), when(ctx.io, entry.time), actor, entry.action, entry.name ?? '', entry.secret_id ?? entry.store_id ?? '', auditDetail(entry)];
 }
 
 /** The entries as a table fitted to the terminal, as a JSON array (oldest first), or as ids with `-q`. */
