@@ -140,7 +140,7 @@ test('server audit --json shows exactly the scripted actions, actors, names and 
   const lines = plain.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^#\s+TIME\s+ACTOR\s+ACTION\s+NAME\s+ID\s+DETAIL$/);
   assert.equal(lines.length, 4);
-  assert.match(lines[1]!, new RegExp(`^7\\s+\\S+\\s+bob\\s+secret\\.update\\s+DB\\s+${db}\\s+changed comment, value$`));
+  assert.match(lines[1]!, new RegExp(`^7\\s+\\S+\\s+bob\\s+secret\\.update\\s+DB\\s+${db}\\s+changed (value, comment|comment, value)$`));
 
   // No value anywhere: not in the trail, not in any output, not in the server's logs.
   for (const value of VALUES) {

@@ -13,6 +13,15 @@ const micros = (iso: string): number => {
   return value;
 };
 
+/**
+ * `--data`/`--database` of `verify` and `prune`: commander hands a flag that `server audit` has too to `server audit`,
+ * wherever it stands on the line, so both commands' values count.
+ */
+function targetOf(command: Command): TargetOptions {
+  const { data, database } = command.optsWithGlobals<TargetOptions>();
+  return { ...(data !== undefined && { data }), ...(database !== undefined && { database }) };
+}
+
 /** Reads a server's audit trail offline, on its data dir or database: no server, no token. */
 export function registerServerAudit(server: Command): void {
   const audit = server
@@ -58,8 +67,9 @@ export function registerServerAudit(server: Command): void {
     verify,
     'Each entry holds a hash over its fields and the previous entry\'s hash, so a row altered or removed in the database breaks the chain. Someone who can write the database and recomputes every later hash is not detected: keep the head hash it prints somewhere else and compare.',
   );
-  verify.action(async (options: TargetOptions, command: Command) => {
+  verify.action(async (_options: TargetOptions, command: Command) => {
     const ctx = contextFor(command);
+    const options = targetOf(command);
     const [{ ChainVerifier }, { printJson }] = await Promise.all([import('../../../engine/audit/verify.ts'), import('../../output.ts')]);
     const report = await withEngine(
       ctx,
@@ -98,8 +108,9 @@ export function registerServerAudit(server: Command): void {
     .option('--data <dir>', 'data directory of the server')
     .option(DATABASE_FLAGS, DATABASE_HELP);
   examples(prune, 'sstore server audit prune --before 90d', 'sstore server audit prune --before 2026-01-01 --data ./srv --yes');
-  prune.action(async (options: { before: string; yes?: boolean } & TargetOptions, command: Command) => {
+  prune.action(async (own: { before: string; yes?: boolean }, command: Command) => {
     const ctx = contextFor(command);
+    const options = { ...own, ...targetOf(command) };
     const [{ confirmDestructive }, { localActor }, { printJson, say }, { auditJson }] = await Promise.all([
       import('../../prompts.ts'),
       import('../../../engine/actor.ts'),
