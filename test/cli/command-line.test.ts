@@ -24,6 +24,10 @@ test('an unknown command suggests what a synonym or a typo means (exit 2, nothin
     ['put X', 'did you mean `sstore secrets put`?'],
     ['secrets lsit', 'did you mean `sstore secrets list`?'],
     ['sercets list', 'did you mean `sstore secrets`?'],
+    ['secrets versions X', 'did you mean `sstore secrets history`?'],
+    ['secrets revert X', 'did you mean `sstore secrets rollback`?'],
+    ['log', 'did you mean `sstore audit`?'],
+    ['server log', 'did you mean `sstore server audit`?'],
   ];
   for (const [line, hint] of cases) {
     const r = await run(line.split(' '));
