@@ -8,7 +8,7 @@ import { AUDIT_ACTIONS } from '../engine/audit/entry.ts';
 import { isoToMicros, microsToIso } from '../engine/clock.ts';
 import type { AuditQuery, AuditRecord } from '../providers/provider.ts';
 import type { Context } from './context.ts';
-import { printJson, printTable, when } from './output.ts';
+import { type Column, printJson, printTable, when } from './output.ts';
 import { parseInstant } from './window-options.ts';
 
 /** One page of the trail, oldest first. */
@@ -90,14 +90,15 @@ export function auditDetail(entry: AuditRecord): string {
   return parts.join('; ');
 }
 
-const COLUMNS = [
-  { head: '#', style: 'dim' as const },
-  { head: 'TIME', style: 'dim' as const },
+/** On 80 columns everything but DETAIL fits, with the id, the time and the action whole. */
+const COLUMNS: Column[] = [
+  { head: '#', style: 'dim', whole: true },
+  { head: 'TIME', style: 'dim', whole: true },
   { head: 'ACTOR' },
-  { head: 'ACTION' },
-  { head: 'NAME', style: 'name' as const },
-  { head: 'ID', style: 'dim' as const, whole: true },
-  { head: 'DETAIL', style: 'dim' as const },
+  { head: 'ACTION', whole: true },
+  { head: 'NAME', style: 'name' },
+  { head: 'ID', style: 'dim', whole: true },
+  { head: 'DETAIL', style: 'dim', optional: true },
 ];
 
 function row(ctx: Context, entry: AuditRecord): string[] {
@@ -120,7 +121,7 @@ export async function printAudit(ctx: Context, entries: AuditRecord[]): Promise<
 /**
  * `--follow`: what is there first, then every new entry as it is appended, until Ctrl-C (exit 130, as `tail -f`
  * ends). With `--json` every entry is one JSON object per line (NDJSON), the first ones too, so a reader parses one
- * kind of line; otherwise one line per entry, the table's columns separated by two spaces.
+ * kind of line; otherwise the table of what is there, then one line per new entry, its columns separated by two spaces.
  */
 export async function followAudit(ctx: Context, source: AuditSource, query: AuditQuery): Promise<void> {
   const print = (entries: AuditRecord[]) => {
@@ -142,7 +143,9 @@ export async function followAudit(ctx: Context, source: AuditSource, query: Audi
   process.on('SIGTERM', onInterrupt);
   try {
     const first = await readAudit(source, query);
-    print(first);
+    // For people, what is there already is the usual table; each later entry is a line in the same column order.
+    if (!ctx.globals.json && !ctx.globals.quiet && first.length > 0) await printTable(ctx.io, COLUMNS, first.map((e) => row(ctx, e)));
+    else print(first);
     let after = first.at(-1)?.id ?? (await lastId(source));
     while (!stopped) {
       await new Promise<void>((resolve) => {
