@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// A/B comparison of two builds of `sstore server start` on its hottest request, GET one secret (or a page listing,
-// `--request page`), next to the bare node:http baseline, run after run in alternation so that both builds see the
+// A/B comparison of two builds of `sstore server start` on its hottest request, GET one secret (or, with `--request`,
+// a page listing, a create or a PATCH of a value), next to the bare node:http baseline, run after run in alternation so that both builds see the
 // same noise. Reports req/s and the server process's CPU time per request. How to make a launcher of another commit
 // and how to read the output: bench/README.md. Not run by bench/run.mjs: it needs two builds.
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { API, call, createStore, seed } from './lib/api.mjs';
+import { API, call, createStore, seed, VALUE } from './lib/api.mjs';
 import { load, median } from './lib/load.mjs';
 import { cpuMicrosOf, giveUpAfter, stop, tempDir } from './lib/processes.mjs';
 import { launcher, serverEnv, startBaseline, startSstore } from './lib/servers.mjs';
@@ -19,13 +19,23 @@ const USAGE = `usage: node bench/ab.mjs --a <launcher> --b <launcher> [options]
   --runs <n>             runs; each loads the baseline, then A and B in alternating order (default 7)
   --duration <s>         seconds of measured load per server and run, after a 1 s warm-up (default 2)
   --connections <n>      autocannon connections (default 50)
-  --request <what>       secret: GET one secret (default); page: GET every page of 100 of a store in turn
+  --request <what>       secret: GET one secret (default); page: GET every page of 100 of a store in turn;
+                         create: POST one new secret per request; patch: PATCH one secret's value;
+                         reveal: GET one secret's value
   --store-size <n>       secrets in the store that --request page walks (default 2000)
   --timeout <s>          give up on the whole comparison after this many seconds (default 600)
   --json                 print one JSON object instead of the table
   -h, --help             this text`;
 
 class UsageError extends Error {}
+
+const REQUEST_TITLE = {
+  secret: () => 'GET one secret',
+  page: (o) => `GET every page of 100 of ${o.storeSize}`,
+  create: () => 'POST one new secret',
+  patch: () => "PATCH one secret's value",
+  reveal: () => "GET one secret's value",
+};
 
 function options() {
   let values;
@@ -64,7 +74,9 @@ function options() {
       throw new UsageError(`--${name}: ${error.message}`);
     }
   };
-  if (!['secret', 'page'].includes(values.request)) throw new UsageError('--request must be secret or page');
+  if (!['secret', 'page', 'create', 'patch', 'reveal'].includes(values.request)) {
+    throw new UsageError('--request must be secret, page, create, patch or reveal');
+  }
   return {
     request: values.request,
     storeSize: whole('store-size', 100, 1_000_000),
@@ -95,9 +107,25 @@ async function seededSstore(bin, name, o) {
   const started = await startSstore({ bin, env, data, log: join(tmp, `${name}.log`) });
   const server = { ...started, authorization, data };
   const storeId = await createStore(server, 'ab');
-  if (o.request === 'secret') {
+  if (o.request === 'secret' || o.request === 'reveal') {
     const { firstId } = await seed(server, storeId, 1, 1, 'ab');
-    return { ...server, path: `${API}/stores/${storeId}/secrets/${firstId}` };
+    return { ...server, path: `${API}/stores/${storeId}/secrets/${firstId}${o.request === 'reveal' ? '/value' : ''}` };
+  }
+  const json = { 'content-type': 'application/json' };
+  if (o.request === 'create') {
+    // A new name each request: every one is a create (and, with auditing, an entry).
+    const path = `${API}/stores/${storeId}/secrets`;
+    let n = 0;
+    const body = () => JSON.stringify([{ name: `C_${name}_${n++}`, value: VALUE, scopes: ['workers'] }]);
+    return { ...server, path, requests: [{ method: 'POST', path, headers: json, setupRequest: (request) => ({ ...request, body: body() }) }] };
+  }
+  if (o.request === 'patch') {
+    // A new value each request: with history, each keeps the one it replaces (and trims beyond the kept number).
+    const { firstId } = await seed(server, storeId, 1, 1, 'ab');
+    const path = `${API}/stores/${storeId}/secrets/${firstId}`;
+    let n = 0;
+    const body = () => JSON.stringify({ value: `${VALUE}-${n++}` });
+    return { ...server, path, requests: [{ method: 'PATCH', path, headers: json, setupRequest: (request) => ({ ...request, body: body() }) }] };
   }
   await seed(server, storeId, o.storeSize, 1000, 'ab');
   const pages = Math.ceil(o.storeSize / 100);
@@ -235,7 +263,7 @@ function render(r) {
     ]);
   }
   return [
-    `sstore A/B — ${r.options.request === 'page' ? `GET every page of 100 of ${r.options.storeSize}` : 'GET one secret'}, Node ${r.node}, ${r.cpus} CPUs, load ${r.loadBefore.toFixed(2)} → ${r.loadAfter.toFixed(2)}`,
+    `sstore A/B — ${REQUEST_TITLE[r.options.request](r.options)}, Node ${r.node}, ${r.cpus} CPUs, load ${r.loadBefore.toFixed(2)} → ${r.loadAfter.toFixed(2)}`,
     `${o.runs} runs × (1 s warm-up + ${o.duration} s) at ${o.connections} connections per server; medians over the runs`,
     `A  ${o.a}  (${r.bodyBytes.a}-byte answer; the baseline sends these bytes)`,
     `B  ${o.b}  (${r.bodyBytes.b}-byte answer)`,
