@@ -47,6 +47,9 @@ export interface TokenSpec {
   ifNameTaken?: 'fail' | 'replace' | 'keep';
 }
 
+/** What an update's audit entry says beyond who, when and where. */
+type UpdateAudit = { action: 'secret.update' | 'secret.rollback'; name: string; fields: string[]; detail?: AuditDraft['detail'] };
+
 /** Tokens are random, prefixed so secret scanners can find leaked ones, and stored only as SHA-256. */
 export const TOKEN_PREFIX = 'sst_';
 
@@ -200,34 +203,26 @@ export class Engine {
     const { name } = await this.getSecret(store, secretId);
     const sealed = changes.value === undefined ? undefined : this.cipher.seal(this.checkValue(changes.value), secretAad(store.id, secretId, name));
     const fields = Object.entries(changes).flatMap(([field, change]) => (change === undefined ? [] : [field]));
-    return this.updateSecret(store, secretId, name, 'secret.update', actor, {
+    const patch = {
       ...(changes.comment !== undefined && { comment: changes.comment }),
       ...(changes.scopes !== undefined && { scopes: changes.scopes }),
       ...(sealed !== undefined && { sealed }),
       ...(changes.notBefore !== undefined && { notBefore: changes.notBefore }),
       ...(changes.expiresOn !== undefined && { expiresOn: changes.expiresOn }),
-    }, fields);
+    };
+    return this.updateSecret(store, secretId, actor, patch, { action: 'secret.update', name, fields });
   }
 
   /** Makes a kept version's value the current one, as a new version (the sealed bytes as they are: same AAD). */
   async rollbackSecret(store: StoreRecord, secretId: string, version: number, actor: Actor): Promise<SecretRecord> {
     const { name } = await this.getSecret(store, secretId);
     const sealed = await this.sealedVersion(store, secretId, version);
-    return this.updateSecret(store, secretId, name, 'secret.rollback', actor, { sealed }, ['value'], { version });
+    return this.updateSecret(store, secretId, actor, { sealed }, { action: 'secret.rollback', name, fields: ['value'], detail: { version } });
   }
 
-  private updateSecret(
-    store: StoreRecord,
-    secretId: string,
-    name: string,
-    action: 'secret.update' | 'secret.rollback',
-    actor: Actor,
-    patch: Omit<SecretPatch, 'modified' | 'updatedBy'>,
-    fields: string[],
-    detail: AuditDraft['detail'] = null,
-  ): Promise<SecretRecord> {
+  private updateSecret(store: StoreRecord, secretId: string, actor: Actor, patch: Omit<SecretPatch, 'modified' | 'updatedBy'>, audit: UpdateAudit): Promise<SecretRecord> {
     const modified = nowMicros();
-    const entry = draft(actor, action, modified, { namespace: store.namespace, storeId: store.id, secretId, name, fields, detail });
+    const entry = draft(actor, audit.action, modified, { namespace: store.namespace, storeId: store.id, secretId, ...audit });
     return this.storage.updateSecret(store.id, secretId, { ...patch, modified, updatedBy: actor.name }, entry, this.limits.keepVersions);
   }
 
@@ -274,14 +269,9 @@ export class Engine {
   }
 
   /** A new secret with a new id and the same value, re-sealed for its own id (recorded as one secret.duplicate). */
-  async duplicateSecret(
-    store: StoreRecord,
-    secretId: string,
-    target: { name: string; scopes: string[]; comment: string | null },
-    actor: Actor,
-  ): Promise<SecretRecord> {
+  async duplicateSecret(store: StoreRecord, secretId: string, target: Pick<NewSecret, 'name' | 'scopes' | 'comment'>, actor: Actor): Promise<SecretRecord> {
     const { name } = await this.getSecret(store, secretId);
-    const value = await this.openSealed(store, secretId, name, await this.sealedVersion(store, secretId));
+    const value = this.openSealed(store, secretId, name, await this.sealedVersion(store, secretId));
     const [copy] = await this.insertSecrets(store, [{ ...target, value }], actor, 'secret.duplicate', { source: secretId });
     return copy!;
   }
@@ -296,6 +286,19 @@ export class Engine {
     const detail = version === undefined ? null : { version };
     await this.storage.appendAudit([draft(actor, 'secret.reveal', nowMicros(), { namespace: store.namespace, storeId: store.id, secretId, name, detail })]);
     return value;
+  }
+
+  /** Several current values at once (`sstore run`, `export`): every reveal recorded in one append, before any is returned. */
+  async revealSecrets(store: StoreRecord, secretIds: string[], actor: Actor): Promise<{ secret: SecretRecord; value: Buffer }[]> {
+    const revealed = [];
+    for (const secretId of secretIds) {
+      const secret = await this.getSecret(store, secretId);
+      revealed.push({ secret, value: this.openSealed(store, secretId, secret.name, await this.sealedVersion(store, secretId)) });
+    }
+    const time = nowMicros();
+    const about = (secret: SecretRecord) => ({ namespace: store.namespace, storeId: store.id, secretId: secret.id, name: secret.name });
+    await this.storage.appendAudit(revealed.map(({ secret }) => draft(actor, 'secret.reveal', time, about(secret))));
+    return revealed;
   }
 
   /** The current sealed value, or a kept version's; `not_found` (secret_not_found, version_not_found) otherwise. */

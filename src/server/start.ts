@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
-import { localActor } from '../engine/actor.ts';
 import { getRequestListener } from '@hono/node-server';
+import { localActor } from '../engine/actor.ts';
 import type { Engine } from '../engine/engine.ts';
 import { keyNotice, type MasterKey } from '../engine/master-key.ts';
 import { openEngine } from '../engine/open.ts';

@@ -117,6 +117,24 @@ export function auditTrail(backend: ContractBackend): void {
       intact(after);
     }));
 
+  test(`${backend.name}: a bulk reveal records each secret in one append, and none when one id is missing`, () =>
+    withDatabase(backend, async (db) => {
+      const s = await db.connect();
+      const engine = engineOn(s);
+      const st = await engine.createStore('cloudflare', 'acct', 'main', null, ALICE);
+      const made = await engine.createSecrets(st, ['A', 'B'].map((name) => ({ name, value: `v-${name}`, scopes: [], comment: null })), ALICE);
+      const before = (await s.listAudit({})).length;
+      await rejectsWith(engine.revealSecrets(st, [made[0]!.id, 'f'.repeat(32)], LOCAL), 'not_found');
+      assert.equal((await s.listAudit({})).length, before);
+      const revealed = await engine.revealSecrets(st, made.map((m) => m.id), LOCAL);
+      assert.deepEqual(revealed.map((r) => [r.secret.name, r.value.toString()]), [['A', 'v-A'], ['B', 'v-B']]);
+      const entries = await s.listAudit({ afterId: before });
+      assert.deepEqual(entries.map((e) => [e.action, e.actor, e.name, e.secretId]), [
+        ['secret.reveal', 'local', 'A', made[0]!.id],
+        ['secret.reveal', 'local', 'B', made[1]!.id],
+      ]);
+    }));
+
   test(`${backend.name}: verify names the first altered or removed entry`, () =>
     withDatabase(backend, async (db) => {
       const s = await db.connect();
