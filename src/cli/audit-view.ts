@@ -101,10 +101,11 @@ const COLUMNS: Column[] = [
   { head: 'DETAIL', style: 'dim', optional: true },
 ];
 
-function row(ctx: Context, entry: AuditRecord): string[] {
+/** `exact`: the entry's own time rather than "3 minutes ago", which a stream (`--follow`) would leave going stale. */
+function row(ctx: Context, entry: AuditRecord, exact = false): string[] {
   // The secret's id for secret actions, else the store's: the one a reader looks up next (--json has both).
   const actor = entry.os_user ? `${entry.actor} (${entry.os_user})` : entry.actor;
-  return [String(entry.id), when(ctx.io, entry.time), actor, entry.action, entry.name ?? '', entry.secret_id ?? entry.store_id ?? '', auditDetail(entry)];
+  return [String(entry.id), exact ? entry.time : when(ctx.io, entry.time), actor, entry.action, entry.name ?? '', entry.secret_id ?? entry.store_id ?? '', auditDetail(entry)];
 }
 
 /** The entries as a table fitted to the terminal, as a JSON array (oldest first), or as ids with `-q`. */
@@ -128,7 +129,7 @@ export async function followAudit(ctx: Context, source: AuditSource, query: Audi
     for (const entry of entries) {
       if (ctx.globals.json) ctx.io.out(JSON.stringify(entry));
       else if (ctx.globals.quiet) ctx.io.out(String(entry.id));
-      else ctx.io.out(row(ctx, entry).filter((cell, i) => i !== 6 || cell !== '').join('  '));
+      else ctx.io.out(row(ctx, entry, true).join('  ').trimEnd());
     }
   };
   let stopped = false;
@@ -140,11 +141,10 @@ export async function followAudit(ctx: Context, source: AuditSource, query: Audi
     wake?.();
   };
   process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
   try {
     const first = await readAudit(source, query);
     // For people, what is there already is the usual table; each later entry is a line in the same column order.
-    if (!ctx.globals.json && !ctx.globals.quiet && first.length > 0) await printTable(ctx.io, COLUMNS, first.map((e) => row(ctx, e)));
+    if (!ctx.globals.json && !ctx.globals.quiet && first.length > 0) await printTable(ctx.io, COLUMNS, first.map((e) => row(ctx, e, true)));
     else print(first);
     let after = first.at(-1)?.id ?? (await lastId(source));
     while (!stopped) {
@@ -159,7 +159,6 @@ export async function followAudit(ctx: Context, source: AuditSource, query: Audi
     }
   } finally {
     process.removeListener('SIGINT', onInterrupt);
-    process.removeListener('SIGTERM', onInterrupt);
   }
   process.exitCode = 130;
 }
