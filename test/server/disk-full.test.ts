@@ -1,7 +1,8 @@
 /**
  * Issue 12, item 4: a full disk. The data dir lives on a 2 MB tmpfs mounted by this test (CI runs as root); a filler
- * file takes the rest of it. Writes then answer 507 with each dialect's envelope and say "disk full", reads go on,
- * `server token create` fails with one line and exit 1, and once the filler is gone writes work again, same process.
+ * file takes the rest of it. Writes then answer 507 with each dialect's envelope and say "disk full", reads go on (a
+ * reveal only when its audit entry could be written: issue 14 fails it closed), `server token create` fails with one
+ * line and exit 1, and once the filler is gone writes work again, same process.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { openStorage } from '../../src/engine/storage/target.ts';
 import { sqliteOnly } from '../helpers/backend.ts';
 import { runCli } from '../helpers/cli.ts';
 import { ACCOUNT, secretsPath, startCf, storesPath } from './cf-fixture.ts';
@@ -91,9 +93,11 @@ test('a full disk: 507 "disk full" in every dialect, reads go on, writes recover
   assert.equal(neo.headers.get('content-type'), 'application/problem+json');
   assert.match(((await neo.json()) as { detail: string }).detail, /^disk full/);
 
-  // Reads keep working.
+  // Reads keep working. A reveal is recorded before its value is sent: it answers the value if its entry still fit in
+  // space SQLite holds, else 507 like a write, never the value without its entry.
   assert.equal((await cf.call('GET', `${secretsPath(store)}/${first.id}`)).status, 200);
-  assert.equal((await cf.reveal(store, first.id)).value, 'v1');
+  const onFullDisk = await cf.reveal(store, first.id);
+  assert.ok(onFullDisk.status === 200 ? onFullDisk.value === 'v1' : onFullDisk.status === 507, `a reveal answered ${onFullDisk.status}`);
   assert.equal((await cf.call('GET', `/accounts/${ACCOUNT}/secrets_store/quota`)).status, 200);
 
   // The CLI writing to the same data dir: one line naming the cause, exit 1.
@@ -119,4 +123,12 @@ test('a full disk: 507 "disk full" in every dialect, reads go on, writes recover
   const created = await runCli(['server', 'token', 'create', '--name', 'ci', '--permissions', 'read', '--data', dataDir], { env: cf.env });
   assert.equal(created.code, 0, created.stderr);
   assert.match(cf.server.stderr(), /disk full/);
+  assert.equal((await cf.reveal(store, first.id)).value, 'v1');
+  const storage = await openStorage({ kind: 'sqlite', dataDir });
+  try {
+    const reveals = await storage.listAudit({ action: 'secret.reveal' });
+    assert.equal(reveals.length, onFullDisk.status === 200 ? 2 : 1, 'one entry per value sent');
+  } finally {
+    await storage.close();
+  }
 });
