@@ -28,6 +28,11 @@ const SYNONYMS: Record<string, readonly string[]> = {
   unset: ['rm'],
   ls: ['list'],
   version: ['--version'],
+  versions: ['history'],
+  log: ['history', 'audit'],
+  revert: ['rollback'],
+  restore: ['rollback'],
+  undo: ['rollback'],
 };
 
 /** Commands that print no data, or their own format: `--json` is refused there, with what to use instead. */

@@ -55,8 +55,31 @@ export async function buildProgram(args: readonly string[] = []): Promise<Comman
     (await import('./commands/index.ts')).registerCommands(program);
     explainUnknownCommands(program);
     refuseJsonWhereNone(program);
+    yieldVersionFlag(program, args);
   }
   return program;
+}
+
+/**
+ * A command with a `--version <n>` of its own (`secrets get --version 2`) gets it: commander would otherwise give the
+ * word to the program's `--version`, which it recognises anywhere on the line, and print sstore's version instead.
+ */
+function yieldVersionFlag(program: Command, args: readonly string[]): void {
+  let command = program;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') break;
+    if (arg.startsWith('-')) {
+      if (VALUE_OPTIONS.has(arg)) i++;
+      continue;
+    }
+    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!sub) break;
+    command = sub;
+  }
+  if (command === program || !command.options.some((o) => o.long === '--version')) return;
+  const index = program.options.findIndex((o) => o.long === '--version');
+  if (index >= 0) (program.options as Option[]).splice(index, 1);
 }
 
 function applyExitOverride(command: Command): void {

@@ -12,6 +12,8 @@ export interface Column {
   style?: 'name' | 'dim' | 'plain';
   /** Never cut to fit the terminal (ids: a cut one cannot be copied). */
   whole?: boolean;
+  /** Left out, from the right, when even the shortest cut of every column is wider than the terminal. */
+  optional?: boolean;
 }
 
 /** The space after each column. */
@@ -23,13 +25,23 @@ const MIN_CELL = 6;
  * A table for people (cli-table3 and chalk, loaded only when a table is printed). On a terminal it fits the width:
  * the widest columns are cut short with `…` (`--json`, a pipe or a wider terminal shows every value whole).
  */
-export async function printTable(io: IO, heads: (Column | string)[], rows: string[][]): Promise<void> {
-  const columns = heads.map((c): Column => (typeof c === 'string' ? { head: c } : c));
+export async function printTable(io: IO, heads: (Column | string)[], allRows: string[][]): Promise<void> {
+  let columns = heads.map((c): Column => (typeof c === 'string' ? { head: c } : c));
+  let rows = allRows;
   const [{ default: Table }, { Chalk }] = await Promise.all([import('cli-table3'), import('chalk')]);
   const width = terminalWidth(io.stdout);
-  const natural = columns.map((c, i) => Math.max(c.head.length, ...rows.map((row) => [...(row[i] ?? '')].length)) + GAP);
+  const naturalOf = (cols: Column[]) => cols.map((c, i) => Math.max(c.head.length, ...rows.map((row) => [...(row[i] ?? '')].length)) + GAP);
+  const minimumOf = (cols: Column[], natural: number[]) =>
+    cols.map((c, i) => (c.whole ? natural[i]! : Math.min(Math.max(c.head.length, MIN_CELL), natural[i]! - GAP) + GAP));
+  let natural = naturalOf(columns);
   // The last column's gap is trimmed off each line, so it does not count against the width.
-  const minimum = columns.map((c, i) => (c.whole ? natural[i]! : Math.min(Math.max(c.head.length, MIN_CELL), natural[i]! - GAP) + GAP));
+  let minimum = minimumOf(columns, natural);
+  for (let drop = columns.findLastIndex((c) => c.optional); width !== undefined && drop >= 0 && sum(minimum) > width + GAP; drop = columns.findLastIndex((c) => c.optional)) {
+    columns = columns.filter((_, i) => i !== drop);
+    rows = rows.map((row) => row.filter((_, i) => i !== drop));
+    natural = naturalOf(columns);
+    minimum = minimumOf(columns, natural);
+  }
   const widths = width === undefined ? undefined : fitWidths(natural, minimum, width + GAP);
   const chalk = new Chalk({ level: io.color ? 1 : 0 });
   const paint = (style: Column['style'], text: string) => (style === 'name' ? chalk.cyan(text) : style === 'dim' ? chalk.dim(text) : text);
@@ -45,6 +57,8 @@ export async function printTable(io: IO, heads: (Column | string)[], rows: strin
   table.push(...rows.map((row) => row.map((cell, i) => paint(columns[i]?.style, cell))));
   io.out(table.toString().split('\n').map((line) => line.trimEnd()).join('\n'));
 }
+
+const sum = (numbers: number[]) => numbers.reduce((a, b) => a + b, 0);
 
 /** Key/value lines for one object (`get`, `show`). */
 export async function printFields(io: IO, fields: [string, string][]): Promise<void> {

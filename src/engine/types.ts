@@ -76,8 +76,9 @@ export interface Page<T> {
   hasMore: boolean;
 }
 
-export type Permission = 'read' | 'write' | 'reveal' | 'admin';
-export const PERMISSIONS: readonly Permission[] = ['read', 'write', 'reveal', 'admin'];
+/** `audit`: read the audit trail (the local extension route); `admin` implies every other. */
+export type Permission = 'read' | 'write' | 'reveal' | 'audit' | 'admin';
+export const PERMISSIONS: readonly Permission[] = ['read', 'write', 'reveal', 'audit', 'admin'];
 
 export interface TokenRecord {
   id: string;

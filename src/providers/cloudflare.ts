@@ -6,9 +6,22 @@ import { chunks } from './chunks.ts';
 import { cloudflareError } from './cloudflare-errors.ts';
 import type { ProviderDescriptor } from './descriptor.ts';
 import { invalidName } from './name-problem.ts';
-import type { Capabilities, NewSecret, Provider, Quota, RevealedSecret, Secret, SecretPatch, SecretQuery, Store } from './provider.ts';
+import type {
+  AuditQuery,
+  AuditRecord,
+  Capabilities,
+  NewSecret,
+  Provider,
+  Quota,
+  RevealedSecret,
+  Secret,
+  SecretPatch,
+  SecretQuery,
+  SecretVersionInfo,
+  Store,
+} from './provider.ts';
 import { maybeString, parseResponse } from './raw.ts';
-import { requireSupport } from './support.ts';
+import { EXTENSION_COMMANDS, requireSupport } from './support.ts';
 
 /** UNCONFIRMED: Cloudflare documents no batch limit for the array endpoint; 100 keeps a body well under any limit. */
 const BATCH = 100;
@@ -19,8 +32,11 @@ const DEFAULT_URL = 'https://api.cloudflare.com/client/v4';
 export interface CloudflareOptions {
   http: HttpClient;
   accountId: string;
-  /** The embedded store and a local server have the `/value` extension; api.cloudflare.com never reveals. */
-  canReveal: boolean;
+  /**
+   * The embedded store and a local server have the local extensions (`/value`, the audit trail, history);
+   * api.cloudflare.com has none of them.
+   */
+  local: boolean;
   close?: () => Promise<void>;
 }
 
@@ -43,6 +59,24 @@ const SecretSchema = v.looseObject({
 });
 
 const RevealedSchema = v.looseObject({ id: v.string(), name: v.string(), value: v.string() });
+
+const AuditSchema = v.object({
+  id: v.number(),
+  time: v.string(),
+  actor: v.string(),
+  os_user: v.nullable(v.string()),
+  action: v.string(),
+  namespace: v.nullable(v.string()),
+  store_id: v.nullable(v.string()),
+  secret_id: v.nullable(v.string()),
+  name: v.nullable(v.string()),
+  fields: v.nullable(v.array(v.string())),
+  detail: v.nullable(v.record(v.string(), v.union([v.string(), v.number()]))),
+  prev_hash: v.string(),
+  hash: v.string(),
+});
+
+const VersionSchema = v.object({ version: v.number(), created: v.string(), actor: v.nullable(v.string()), current: v.boolean() });
 
 const QuotaSchema = v.looseObject({
   secrets: v.nullish(v.looseObject({ quota: v.nullish(v.number()), usage: v.nullish(v.number()) })),
@@ -92,6 +126,7 @@ const CAPABILITIES: Capabilities = {
   overwrite: false,
   orders: ['name', 'comment', 'created', 'modified', 'status'],
   maxBatch: BATCH,
+  auditAndHistory: true,
 };
 
 /** Cloudflare Secrets Store v4 (api.cloudflare.com, a local `sstore server`, or the embedded store in-process). */
@@ -100,7 +135,7 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
   const account = `/accounts/${encodeURIComponent(options.accountId)}/secrets_store`;
   const store = (id: string) => `${account}/stores/${encodeURIComponent(id)}`;
   const secret = (storeId: string, id: string) => `${store(storeId)}/secrets/${encodeURIComponent(id)}`;
-  const self = { descriptor: CLOUDFLARE, capabilities: { ...CAPABILITIES, canReveal: options.canReveal } };
+  const self = { descriptor: CLOUDFLARE, capabilities: { ...CAPABILITIES, canReveal: options.local, auditAndHistory: options.local } };
 
   async function result(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, init: { query?: Query; body?: unknown } = {}) {
     return envelope((await http.request(method, path, init)).body);
@@ -202,13 +237,35 @@ export function cloudflareProvider(options: CloudflareOptions): Provider {
       return { usage: data.secrets?.usage ?? 0, quota: data.secrets?.quota ?? undefined, raw };
     },
 
+    // The local extensions below: routes of an sstore server (and the embedded store), never of Cloudflare itself.
+    async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+      requireSupport(self, { extension: EXTENSION_COMMANDS.listAudit });
+      return list((await result('GET', '/sstore/audit', { query: { ...query } })).result).map((item) => parseResponse(AuditSchema, item, 'audit entry').data);
+    },
+
+    async listVersions(storeId, id): Promise<SecretVersionInfo[]> {
+      requireSupport(self, { extension: EXTENSION_COMMANDS.listVersions });
+      return list((await result('GET', `${secret(storeId, id)}/versions`)).result).map((item) => parseResponse(VersionSchema, item, 'version').data);
+    },
+
+    async revealVersion(storeId, id, version): Promise<RevealedSecret> {
+      requireSupport(self, { extension: EXTENSION_COMMANDS.revealVersion, reveal: 'secrets get --version' });
+      const { data } = parseResponse(RevealedSchema, (await result('GET', `${secret(storeId, id)}/versions/${version}/value`)).result, 'value');
+      return { id: data.id, name: data.name, value: data.value };
+    },
+
+    async rollbackSecret(storeId, id, version) {
+      requireSupport(self, { extension: EXTENSION_COMMANDS.rollbackSecret });
+      return secretOf((await result('POST', `${secret(storeId, id)}/rollback`, { body: { version } })).result);
+    },
+
     async close() {
       await options.close?.();
     },
   };
 }
 
-/** api.cloudflare.com itself never returns values; an sstore server (or the embedded store) speaking its API does. */
+/** api.cloudflare.com itself never returns values and keeps no audit trail; an sstore server speaking its API does. */
 function isCloudflareItself(url: string): boolean {
   try {
     return new URL(url).hostname === new URL(DEFAULT_URL).hostname;
@@ -230,5 +287,5 @@ export const CLOUDFLARE: ProviderDescriptor = {
   headers: (token): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {}),
   errorFor: cloudflareError,
   capabilities: CAPABILITIES,
-  connect: ({ http, account, close }) => cloudflareProvider({ http, accountId: account, canReveal: !isCloudflareItself(http.baseUrl), ...(close && { close }) }),
+  connect: ({ http, account, close }) => cloudflareProvider({ http, accountId: account, local: !isCloudflareItself(http.baseUrl), ...(close && { close }) }),
 };

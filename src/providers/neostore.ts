@@ -8,7 +8,7 @@ import { invalidName } from './name-problem.ts';
 import { neostoreError } from './neostore-errors.ts';
 import type { Capabilities, NewSecret, Provider, Quota, RevealedSecret, Secret, SecretPatch, ValidityWindow } from './provider.ts';
 import { parseResponse } from './raw.ts';
-import { refusal, requireSupport } from './support.ts';
+import { refusal, requireSupport, withoutExtensions } from './support.ts';
 
 /** "Alphanumeric characters and hyphens only; case-sensitive." */
 const KEY = /^[A-Za-z0-9-]+$/;
@@ -61,6 +61,7 @@ const CAPABILITIES: Capabilities = {
   overwrite: true,
   orders: ['name'],
   maxBatch: 1,
+  auditAndHistory: false,
 };
 
 /** Neostore (`/api/{tenantId}/secrets`): key → value per tenant, readable values, upserts, validity windows. */
@@ -201,6 +202,8 @@ export function neostoreProvider(options: NeostoreOptions): Provider {
       const usage = (await keys()).length;
       return { usage, quota: undefined, raw: { secrets: { usage, quota: null } } };
     },
+
+    ...withoutExtensions(self),
 
     async close() {
       await options.close?.();

@@ -30,6 +30,11 @@ export interface Capabilities {
   orders: readonly SecretOrder[];
   /** The most secrets one create request may carry (the array endpoint). */
   maxBatch: number;
+  /**
+   * The audit trail and secret history (`sstore audit`, `secrets history|rollback`, `secrets get --version`): local
+   * extension routes of an sstore server, so the embedded store and a local server only. Cloudflare itself: never.
+   */
+  auditAndHistory: boolean;
 }
 
 /** A JSON object exactly as the API returned it: `--json` prints this, never a re-shaped copy. */
@@ -115,6 +120,46 @@ export interface SecretCopy {
   overwrite?: boolean;
 }
 
+/** What `sstore audit` asks for; every given condition must hold. */
+export interface AuditQuery {
+  /** Entries at or after this instant (ISO 8601). */
+  since?: string;
+  actor?: string;
+  action?: string;
+  /** A store's id, or its name (any store of that name the trail records, deleted ones too). */
+  store?: string;
+  /** Secret actions on a secret of this name. */
+  secret?: string;
+  /** Entries after this id (paging, `--follow`). */
+  after?: number;
+  limit?: number;
+}
+
+/** One audit entry as the extension route sends it (snake_case, times ISO with microseconds); never a value. */
+export interface AuditRecord {
+  id: number;
+  time: string;
+  actor: string;
+  os_user: string | null;
+  action: string;
+  namespace: string | null;
+  store_id: string | null;
+  secret_id: string | null;
+  name: string | null;
+  fields: string[] | null;
+  detail: Record<string, string | number> | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One value of a secret's history (never the value): 1 is the first, the highest is the current one. */
+export interface SecretVersionInfo {
+  version: number;
+  created: string;
+  actor: string | null;
+  current: boolean;
+}
+
 export interface Provider {
   readonly name: ProviderName;
   readonly descriptor: ProviderDescriptor;
@@ -147,6 +192,15 @@ export interface Provider {
   revealSecrets(storeId: string, ids: string[]): Promise<RevealedSecret[]>;
 
   quota(): Promise<Quota>;
+
+  /** One page of the audit trail, oldest first. Unless `capabilities.auditAndHistory`, throws `unsupported`. */
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+  /** A secret's versions, newest first. The history methods throw `unsupported` unless `capabilities.auditAndHistory`. */
+  listVersions(storeId: string, id: string): Promise<SecretVersionInfo[]>;
+  /** An earlier (or the current) value, by version number; needs what revealing needs. */
+  revealVersion(storeId: string, id: string, version: number): Promise<RevealedSecret>;
+  /** Makes version N's value current, as a new version. */
+  rollbackSecret(storeId: string, id: string, version: number): Promise<Secret>;
 
   /** Releases the transport (the embedded store's database). Safe to call twice. */
   close(): Promise<void>;

@@ -9,7 +9,7 @@ import { invalidName } from './name-problem.ts';
 import type { Capabilities, NewSecret, Provider, Quota, Secret, SecretOrder, SecretPatch } from './provider.ts';
 import { maybeString, parseResponse } from './raw.ts';
 import { sgpError } from './sgp-errors.ts';
-import { refusal, requireSupport } from './support.ts';
+import { refusal, requireSupport, withoutExtensions } from './support.ts';
 
 /** SGP's current key rule (lowercase, so that every cloud back end accepts it as a secret name). */
 const KEY = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -72,6 +72,7 @@ const CAPABILITIES: Capabilities = {
   overwrite: false,
   orders: ['name', 'comment', 'created', 'modified'],
   maxBatch: 1,
+  auditAndHistory: false,
 };
 
 /** SGP (`/v5/sgp/secrets`): one flat, write-only namespace per account, secrets addressed by server id. */
@@ -191,6 +192,8 @@ export function sgpProvider(options: SgpOptions): Provider {
       const usage = await total();
       return { usage, quota: undefined, raw: { secrets: { usage, quota: null } } };
     },
+
+    ...withoutExtensions(self),
 
     async close() {
       await options.close?.();

@@ -1,6 +1,8 @@
 import { SstoreError } from '../errors.ts';
 import type { Capabilities, Provider, SecretOrder } from './provider.ts';
 
+type ExtensionMethods = Pick<Provider, 'listAudit' | 'listVersions' | 'revealVersion' | 'rollbackSecret'>;
+
 /** What a command (or a provider, on what it is given) asks beyond the basics; each item must be in the capabilities. */
 export interface Wanted {
   comment?: boolean;
@@ -13,6 +15,8 @@ export interface Wanted {
   stores?: 'stores create' | 'stores delete';
   /** What needs values read back, e.g. `sstore run`, `secrets get --reveal`. */
   reveal?: string;
+  /** What needs the audit trail or a secret's history (the local extension routes), e.g. `sstore audit`. */
+  extension?: { command: string; route: 'audit' | 'history' };
 }
 
 type Supporter = Pick<Provider, 'descriptor' | 'capabilities'>;
@@ -41,6 +45,16 @@ function refusalOf(provider: Supporter, wanted: Wanted): SstoreError | undefined
       hint: revealHint(can),
     });
   }
+  if (wanted.extension !== undefined && !can.auditAndHistory) {
+    const { command, route } = wanted.extension;
+    return new SstoreError('unsupported', `the ${name} API has no ${route} route, so ${command} cannot work with this profile`, {
+      reason: 'no_extension_route',
+      hint:
+        route === 'audit'
+          ? `${command} works on the embedded store (--profile local) and on a local sstore server; on the server's machine \`sstore server audit\` reads its trail`
+          : `${command} works on the embedded store (--profile local) and on a local sstore server`,
+    });
+  }
   if (wanted.stores !== undefined && !can.nativeStores) {
     const noun = descriptor.accountNoun;
     return refuse(wanted.stores, `the ${noun} is the one implicit store; use another ${noun} with another profile (--account)`);
@@ -60,4 +74,22 @@ function revealHint(can: Capabilities): string {
   const metadata = '`sstore secrets get NAME` shows the metadata';
   // Cloudflare's own API never reveals, but the same profile shape against an sstore server does.
   return can.nativeStores ? `${metadata}; values can be read back from the embedded store or a local sstore server (with a reveal token)` : metadata;
+}
+
+/** The commands behind each audit and history method, as refusals name them. */
+export const EXTENSION_COMMANDS = {
+  listAudit: { command: 'sstore audit', route: 'audit' },
+  listVersions: { command: 'sstore secrets history', route: 'history' },
+  revealVersion: { command: 'sstore secrets get --version', route: 'history' },
+  rollbackSecret: { command: 'sstore secrets rollback', route: 'history' },
+} as const satisfies Record<keyof ExtensionMethods, Wanted['extension']>;
+
+/** The audit and history methods of a provider whose API has no such routes: each refuses, before any request. */
+export function withoutExtensions(provider: Supporter): ExtensionMethods {
+  return {
+    listAudit: () => Promise.reject(refusal(provider, { extension: EXTENSION_COMMANDS.listAudit })),
+    listVersions: () => Promise.reject(refusal(provider, { extension: EXTENSION_COMMANDS.listVersions })),
+    revealVersion: () => Promise.reject(refusal(provider, { extension: EXTENSION_COMMANDS.revealVersion })),
+    rollbackSecret: () => Promise.reject(refusal(provider, { extension: EXTENSION_COMMANDS.rollbackSecret })),
+  };
 }

@@ -2,7 +2,7 @@ import { SstoreError } from '../errors.ts';
 import { andThen, type Awaitable } from '../engine/awaitable.ts';
 import { type Actor, localActor, tokenActor } from '../engine/actor.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { Permission, TokenRecord } from '../engine/types.ts';
+import { PERMISSIONS, type Permission, type TokenRecord } from '../engine/types.ts';
 
 /** Who is calling, after authentication. */
 export interface Principal {
@@ -25,7 +25,7 @@ export interface Credentials {
 
 export type Authenticator = (credentials: Credentials) => Awaitable<Principal | undefined>;
 
-const EVERYTHING: ReadonlySet<Permission> = new Set<Permission>(['read', 'write', 'reveal', 'admin']);
+const EVERYTHING: ReadonlySet<Permission> = new Set<Permission>(PERMISSIONS);
 
 const LOCAL: Principal = Object.freeze({ id: 'local', name: 'local', permissions: EVERYTHING, account: null, service: null, actor: localActor() });
 

@@ -24,16 +24,20 @@ test('an unknown command suggests what a synonym or a typo means (exit 2, nothin
     ['put X', 'did you mean `sstore secrets put`?'],
     ['secrets lsit', 'did you mean `sstore secrets list`?'],
     ['sercets list', 'did you mean `sstore secrets`?'],
+    ['secrets versions X', 'did you mean `sstore secrets history`?'],
+    ['secrets revert X', 'did you mean `sstore secrets rollback`?'],
+    ['log', 'did you mean `sstore audit`?'],
+    ['server log', 'did you mean `sstore server audit`?'],
   ];
   for (const [line, hint] of cases) {
     const r = await run(line.split(' '));
     assert.equal(r.code, 2, line);
     assert.equal(r.stdout, '', line);
-    const word = line.split(' ').slice(0, line.startsWith('secrets') || line.startsWith('stores') || line.startsWith('profile') ? 2 : 1).join(' ');
+    const word = line.split(' ').slice(0, /^(secrets|stores|profile|server) /.test(line) ? 2 : 1).join(' ');
     assert.equal(r.stderr, `error: unknown command '${word}'\nhint: ${hint}\n`, line);
   }
   const none = await run(['secrets', 'frobnicate']);
-  assert.equal(none.stderr, "error: unknown command 'secrets frobnicate'\nhint: the commands: put, get, list, patch, dup, rm (`sstore secrets --help`)\n");
+  assert.equal(none.stderr, "error: unknown command 'secrets frobnicate'\nhint: the commands: put, get, list, patch, dup, rm, history, rollback (`sstore secrets --help`)\n");
 });
 
 test('`sstore help secrets put` shows the help of put', async () => {

@@ -68,7 +68,21 @@ const CASES: Array<[string, string[]]> = [
   ['sstore bin', ['bindings']],
   ['sstore bindings --binding-case ', ['as-is', 'camel', 'upper']],
   ['sstore bindings --format ', ['jsonc', 'toml']],
-];
+  ['sstore aud', ['audit']],
+  ['sstore audit --act', ['--action', '--actor']],
+  ['sstore audit --action secret.r', ['secret.reveal', 'secret.rollback']],
+  ['sstore audit --fol', ['--follow']],
+  ['sstore server au', ['audit']],
+  ['sstore server audit ', ['prune', 'verify']],
+  ['sstore server audit --si', ['--since']],
+  ['sstore server audit prune --be', ['--before']],
+  ['sstore server start --keep', ['--keep-versions']],
+  ['sstore secrets hi', ['history']],
+  ['sstore secrets rol', ['rollback']],
+  ['sstore secrets rollback DB --t', ['--timeout', '--to']],
+  ['sstore secrets get DB --version ', []],
+  ['sstore secrets get DB --rev', ['--reveal']],
+]
 
 for (const [shell, complete] of Object.entries(SHELLS)) {
   test(`${shell}: commands, subcommands, options and option choices complete from the command tree`, () => {

@@ -66,6 +66,10 @@ const ROUTES: Route[] = [
     { dialect: 'cloudflare', methods: ['POST'], path: `${base}/stores/{}/secrets/{}/duplicate`, real: [ACCOUNT, store, secret], fields: ['name', 'scopes', 'comment'], query: [] },
   ]),
   { dialect: 'cloudflare', methods: ['GET'], path: `${CF_BASE}/stores/{}/secrets/{}/value`, real: [ACCOUNT, store, secret], fields: [], query: [] },
+  { dialect: 'cloudflare', methods: ['GET'], path: `${CF_BASE}/stores/{}/secrets/{}/versions`, real: [ACCOUNT, store, secret], fields: [], query: [] },
+  { dialect: 'cloudflare', methods: ['GET'], path: `${CF_BASE}/stores/{}/secrets/{}/versions/{}/value`, real: [ACCOUNT, store, secret, '1'], fields: [], query: [] },
+  { dialect: 'cloudflare', methods: ['POST'], path: `${CF_BASE}/stores/{}/secrets/{}/rollback`, real: [ACCOUNT, store, secret], fields: ['version'], query: [] },
+  { dialect: 'cloudflare', methods: ['GET'], path: '/client/v4/sstore/audit', real: [], fields: [], query: ['since', 'actor', 'action', 'store', 'secret', 'after', 'limit'] },
   { dialect: 'sgp', methods: ['GET', 'POST', 'PUT'], path: '/v5/sgp/secrets', real: [], fields: ['key', 'value', 'description'], query: ['limit', 'sort_by', 'sort_order', 'starting_after', 'ending_before'] },
   { dialect: 'sgp', methods: ['GET', 'PATCH', 'DELETE', 'POST'], path: '/v5/sgp/secrets/{}', real: [sgpSecret], fields: ['value', 'description'], query: [] },
   { dialect: 'neostore', methods: ['GET', 'POST'], path: '/api/{}/secrets', real: ['tenant-1'], fields: [], query: [] },
@@ -147,11 +151,11 @@ const request = fc.constantFrom(...ROUTES).chain((route) =>
   }),
 );
 
-/** Routes whose 200 carries a value by design: Cloudflare's reveal extension and Neostore's GET. */
+/** Routes whose 200 carries a value by design: Cloudflare's reveal extensions (an earlier version's too) and Neostore's GET. */
 function revealsByDesign(dialect: Dialect, method: string, path: string): boolean {
   if (method !== 'GET') return false;
   if (dialect === 'neostore') return /^\/api\/[^/]+\/secrets\/[^/]+$/.test(path);
-  return /\/secrets\/(values|[^/]+\/value)$/.test(path);
+  return /\/secrets\/(values|[^/]+\/value|[^/]+\/versions\/[^/]+\/value)$/.test(path);
 }
 
 function assertEnvelope(dialect: Dialect, reply: { status: number; type: string; text: string }): void {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAudit } from './audit/index.ts';
 import { registerAuth } from './auth/index.ts';
 import { registerBindings } from './bindings/index.ts';
 import { registerComplete } from './complete.ts';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   registerImport(program);
   registerSync(program);
   registerBindings(program);
+  registerAudit(program);
   registerServer(program);
   registerCompletion(program);
   registerComplete(program, { names: async (request) => (await import('../completion-names.ts')).listNames(request) });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { contextFor, examples } from '../../context.ts';
+import { wholeNumber } from '../../options.ts';
 
 export function registerSecretsGet(secrets: Command): void {
   const command = secrets
@@ -7,30 +8,41 @@ export function registerSecretsGet(secrets: Command): void {
     .description("Show a secret's metadata; --reveal prints its value where the profile can read values back")
     .argument('<name-or-id>')
     .option('--store <store>', 'store name or id')
-    .option('--reveal', 'print the value (neostore, the embedded store and local servers; Cloudflare and SGP values are write-only)');
+    .option('--reveal', 'print the value (neostore, the embedded store and local servers; Cloudflare and SGP values are write-only)')
+    .option('--version <n>', 'with --reveal: the value of this version (see `sstore secrets history`; the embedded store and local servers)', wholeNumber(1, Number.MAX_SAFE_INTEGER));
   examples(
     command,
     'sstore secrets get DB_PASSWORD',
     'sstore secrets get DB_PASSWORD --json | jq .modified',
     'sstore secrets get DB_PASSWORD --reveal > password.txt   # exact bytes when piped',
+    'sstore secrets get DB_PASSWORD --reveal --version 2      # an earlier value (sstore secrets history)',
   );
-  command.action(async (ref: string, options: { store?: string; reveal?: boolean }, cmd: Command) => {
+  command.action(async (ref: string, options: { store?: string; reveal?: boolean; version?: number }, cmd: Command) => {
     const ctx = contextFor(cmd);
-    const [{ withSession, selectStore }, { resolveSecret }, { requireSupport }, out] = await Promise.all([
+    const [{ withSession, selectStore }, { resolveSecret }, { requireSupport, EXTENSION_COMMANDS }, out, { SstoreError }] = await Promise.all([
       import('../../session.ts'),
       import('../../../providers/resolve.ts'),
       import('../../../providers/support.ts'),
       import('../../output.ts'),
+      import('../../../errors.ts'),
     ]);
+    const { version } = options;
+    if (version !== undefined && !options.reveal) {
+      throw new SstoreError('usage', '--version reads an earlier value: give --reveal too', {
+        reason: 'version_needs_reveal',
+        hint: `\`sstore secrets history ${ref}\` lists the versions without values`,
+      });
+    }
     await withSession(ctx, async (session) => {
       const { provider } = session;
       if (options.reveal) requireSupport(provider, { reveal: 'secrets get --reveal' });
+      if (version !== undefined) requireSupport(provider, { extension: EXTENSION_COMMANDS.revealVersion });
       const store = await selectStore(ctx, session, options.store);
       const secret = await resolveSecret(provider, store, ref);
       if (options.reveal) {
-        const [revealed] = await provider.revealSecrets(store.id, [secret.id]);
+        const revealed = version === undefined ? (await provider.revealSecrets(store.id, [secret.id]))[0] : await provider.revealVersion(store.id, secret.id, version);
         const value = revealed?.value ?? '';
-        if (ctx.globals.json) out.printJson(ctx.io, { ...secret.raw, value });
+        if (ctx.globals.json) out.printJson(ctx.io, { ...secret.raw, ...(version !== undefined && { version }), value });
         else ctx.io.stdout.write(ctx.io.stdoutIsTTY ? `${value}\n` : value);
         return;
       }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { contextFor, examples } from '../../context.ts';
+import { contextFor, examples, helpNote } from '../../context.ts';
 
 export function registerSecretsRm(secrets: Command): void {
   const command = secrets
@@ -10,6 +10,7 @@ export function registerSecretsRm(secrets: Command): void {
     .option('--store <store>', 'store name or id')
     .option('-y, --yes', 'do not ask (required without a terminal)');
   examples(command, 'sstore secrets rm OLD_TOKEN', 'sstore secrets rm A B C --yes', 'sstore secrets list --search TMP_ -q | xargs sstore secrets rm --yes');
+  helpNote(command, "Deleting a secret deletes its history (its earlier versions) too: it cannot be rolled back afterwards. The audit trail keeps the record of the deletion.");
   command.action(async (refs: string[], options: { store?: string; yes?: boolean }, cmd: Command) => {
     const ctx = contextFor(cmd);
     const [{ withSession, selectStore }, { resolveSecrets }, { printJson, say }, { confirmDestructive }] = await Promise.all([

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerServerAudit } from './audit.ts';
 import { registerServerCopy } from './copy.ts';
 import { registerServerStart } from './start.ts';
 import { registerServerToken } from './token.ts';
@@ -8,4 +9,5 @@ export function registerServer(program: Command): void {
   registerServerStart(server);
   registerServerToken(server);
   registerServerCopy(server);
+  registerServerAudit(server);
 }

@@ -16,6 +16,7 @@ interface StartOptions extends TargetOptions {
   maxStores?: number;
   maxValueBytes?: number;
   maxBodyBytes?: number;
+  keepVersions?: number;
 }
 
 export function registerServerStart(server: Command): void {
@@ -32,6 +33,7 @@ export function registerServerStart(server: Command): void {
     .option('--max-stores <n>', 'stores per account', wholeNumber(0, 1_000_000))
     .option('--max-value-bytes <n>', 'largest secret value in bytes', wholeNumber(1, 16 * 1024 * 1024))
     .option('--max-body-bytes <n>', 'largest request body in bytes', wholeNumber(1024, 1024 * 1024 * 1024))
+    .option('--keep-versions <n>', "earlier values kept per secret, for `secrets history` and rollback (default 10; 0 keeps none)", wholeNumber(0, 10_000))
     .addHelpText(
       'after',
       exampleSection(
@@ -53,6 +55,7 @@ export function registerServerStart(server: Command): void {
         ...(options.maxStores !== undefined && { maxStoresPerAccount: options.maxStores }),
         ...(options.maxValueBytes !== undefined && { maxValueBytes: options.maxValueBytes }),
         ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
+        ...(options.keepVersions !== undefined && { keepVersions: options.keepVersions }),
       };
       const target = targetFrom(options, ctx);
       if (options.rootToken !== undefined && options.rootToken.length < 8) {

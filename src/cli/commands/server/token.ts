@@ -16,7 +16,7 @@ const PERMISSION_ALIASES: Record<string, Permission> = {
 };
 
 export function parsePermissions(list: string[]): Permission[] {
-  if (list.length === 0) throw new SstoreError('usage', '--permissions needs at least one of read, write, reveal, admin');
+  if (list.length === 0) throw new SstoreError('usage', `--permissions needs at least one of ${PERMISSIONS.join(', ')}`);
   return list.map((raw) => {
     const name = raw.toLowerCase();
     const permission = PERMISSION_ALIASES[name] ?? name;
@@ -28,7 +28,7 @@ export function parsePermissions(list: string[]): Permission[] {
 }
 
 /** `create: false` for commands that only read or remove: they never create a store where there is none. */
-async function withEngine<T>(ctx: Context, where: TargetOptions, work: (engine: Engine) => Promise<T>, options: { create: boolean } = { create: true }): Promise<T> {
+export async function withEngine<T>(ctx: Context, where: TargetOptions, work: (engine: Engine) => Promise<T>, options: { create: boolean } = { create: true }): Promise<T> {
   const { openEngine } = await import('../../../engine/open.ts');
   const { keyNotice } = await import('../../../engine/master-key.ts');
   const engine = await openEngine({
@@ -50,7 +50,7 @@ export function registerServerToken(server: Command): void {
     .command('create')
     .description('Create a token and print it once (it is stored only as a hash)')
     .requiredOption('--name <name>', 'a unique name for the token')
-    .requiredOption('--permissions <list>', 'comma-separated: read, write, reveal, admin (Secret.Read/Secret.Write also work)', commaList)
+    .requiredOption('--permissions <list>', 'comma-separated: read, write, reveal, audit (the audit trail), admin (all) (Secret.Read/Secret.Write also work)', commaList)
     .option('--account <id>', 'bind the token to one account (or SGP account, or Neostore tenant)')
     .option('--service <name>', 'the calling service this token acts as on /system routes (managed_by)')
     .option('--data <dir>', 'data directory of the server')

@@ -44,6 +44,10 @@ export function unavailableError(location: string, cause: unknown): SstoreError 
 export function classify(error: unknown, location: string): unknown {
   if (error instanceof SstoreError) return error;
   if (isUnavailable(error)) return unavailableError(location, error);
+  // SQLSTATE 22021: text PostgreSQL cannot hold (a NUL byte, which SQLite stores): the request's fault, never a 500.
+  if (error instanceof pg.DatabaseError && error.code === '22021') {
+    return new SstoreError('validation', 'the request holds a character the database cannot store (a NUL byte)', { reason: 'invalid_character' });
+  }
   const code = error instanceof pg.DatabaseError && error.code ? ` (SQLSTATE ${error.code})` : '';
   return new Error(`database error in ${location}: ${(error as Error).message}${code}`, { cause: error });
 }

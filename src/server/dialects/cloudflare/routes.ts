@@ -7,6 +7,7 @@ import { NOT_UNICODE_MESSAGE, readJsonBody } from '../../body.ts';
 import { actorOf, type AppContext, type AppEnv, type ServerDeps } from '../../dialect.ts';
 import { cloudflarePrincipal } from './credentials.ts';
 import { success, type ResultInfo } from './envelope.ts';
+import { mountAuditRoute, mountHistoryRoutes } from './extensions.ts';
 import { direction, force, pageParams, scopesFilter, secretOrder, storeOrder } from './query.ts';
 import {
   CreateSecrets,
@@ -232,6 +233,7 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
         c.header('cache-control', 'no-store');
         return c.json(success({ id: secret.id, name: secret.name, value: value.toString('utf8') }));
       });
+      mountHistoryRoutes(app, base, { ...deps, storeOf: (c, permission) => storeOf(c, door, permission), jsonBody: (c) => jsonBody(c, maxBody) });
     }
   }
 
@@ -254,4 +256,5 @@ export function mountCloudflareRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
 
   storeRoutes('/client/v4/accounts/:account/secrets_store', accountDoor, false);
   storeRoutes('/client/v4/system/accounts/:account', systemDoor, true);
+  mountAuditRoute(app, deps);
 }
