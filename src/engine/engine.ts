@@ -1,4 +1,4 @@
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { SstoreError } from '../errors.ts';
 import { andThen, type Awaitable } from './awaitable.ts';
 import type { Actor } from './actor.ts';
@@ -6,13 +6,13 @@ import { type AuditDraft, type AuditEntry, type AuditFilter, draft } from './aud
 import { nowMicros } from './clock.ts';
 import { type Cipher, secretAad, sealedVersion } from './crypto.ts';
 import { newId } from './ids.ts';
-import { hasNul, refuseNul } from './nul.ts';
+import { cursorOf, hasNul, refuseNul } from './nul.ts';
 import type { SecretPatch, SecretVersion, Storage } from './storage/storage.ts';
+import { hashToken, TOKEN_PREFIX, type TokenSpec } from './tokens.ts';
 import type {
   Limits,
   Namespace,
   Page,
-  Permission,
   SecretQuery,
   SecretRecord,
   StoreQuery,
@@ -38,26 +38,8 @@ export interface SecretChanges {
   expiresOn?: number | null;
 }
 
-export interface TokenSpec {
-  name: string;
-  permissions: Permission[];
-  account?: string | null;
-  service?: string | null;
-  /** A chosen token (`--root-token`); otherwise a random `sst_` one. */
-  token?: string;
-  ifNameTaken?: 'fail' | 'replace' | 'keep';
-}
-
 /** What an update's audit entry says beyond who, when and where. */
 type UpdateAudit = { action: 'secret.update' | 'secret.rollback'; name: string; fields: string[]; detail?: AuditDraft['detail'] };
-
-/** Tokens are random, prefixed so secret scanners can find leaked ones, and stored only as SHA-256. */
-export const TOKEN_PREFIX = 'sst_';
-
-/** A token's SHA-256 in hex: what is stored, and the key of lookups (a string key needs no conversion per request). */
-export function hashToken(token: string): string {
-  return hash('sha256', token); // one-shot: no Hash object per request
-}
 
 /** The name of the one store that stands for an SGP account or a Neostore tenant. */
 export const IMPLICIT_STORE_NAME = 'default';
@@ -411,9 +393,4 @@ export class Engine {
   close(): Promise<void> {
     return this.storage.close();
   }
-}
-
-/** The cursor id of a query's window, if it has one. */
-function cursorOf(query: StoreQuery | SecretQuery): string | undefined {
-  return query.window.kind === 'after' || query.window.kind === 'before' ? query.window.cursorId : undefined;
 }

@@ -1,4 +1,5 @@
 import { SstoreError } from '../errors.ts';
+import type { SecretQuery, StoreQuery } from './types.ts';
 
 /**
  * U+0000 in an account, an id, a name, a comment or a search. PostgreSQL cannot store it in text (a query that carries
@@ -14,4 +15,9 @@ export function hasNul(...texts: readonly (string | null | undefined)[]): boolea
 /** Throws a validation error naming `what` when a text holds U+0000 (see hasNul). */
 export function refuseNul(what: string, ...texts: readonly (string | null | undefined)[]): void {
   if (hasNul(...texts)) throw new SstoreError('validation', `${what} must not contain the NUL character (U+0000)`, { reason: 'nul_character' });
+}
+
+/** The cursor id of a query's window, if it has one (a text the engine checks too). */
+export function cursorOf(query: StoreQuery | SecretQuery): string | undefined {
+  return query.window.kind === 'after' || query.window.kind === 'before' ? query.window.cursorId : undefined;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { SstoreError } from '../../src/errors.ts';
-import { hashToken } from '../../src/engine/engine.ts';
+import { hashToken } from '../../src/engine/tokens.ts';
 import { openEngine } from '../../src/engine/open.ts';
 import { MIGRATIONS } from '../../src/engine/storage/migrations.ts';
 import { tempDir } from '../helpers/env.ts';
