@@ -44,7 +44,8 @@ export function unavailableError(location: string, cause: unknown): SstoreError 
 export function classify(error: unknown, location: string): unknown {
   if (error instanceof SstoreError) return error;
   if (isUnavailable(error)) return unavailableError(location, error);
-  // SQLSTATE 22021: text PostgreSQL cannot hold (a NUL byte, which SQLite stores): the request's fault, never a 500.
+  // SQLSTATE 22021: text PostgreSQL cannot hold (U+0000). The engine keeps it out on both backends (engine/nul.ts);
+  // this is the backstop for any text that slips past: the request's fault, never a 500.
   if (error instanceof pg.DatabaseError && error.code === '22021') {
     return new SstoreError('validation', 'the request holds a character the database cannot store (a NUL byte)', { reason: 'invalid_character' });
   }
