@@ -1,6 +1,6 @@
 /**
- * A NUL byte in a path's id (`%00`): the engine finds nothing by it (engine/nul.ts; PostgreSQL cannot store it). Either way the
- * client gets its dialect's 4xx, never a 500 (found on PostgreSQL by the fuzz test).
+ * A NUL byte in a path's id (`%00`): the engine finds nothing by it (engine/nul.ts; PostgreSQL cannot store it).
+ * Either way the client gets its dialect's 4xx, never a 500 (found on PostgreSQL by the fuzz test).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
